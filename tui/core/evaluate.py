@@ -1,0 +1,390 @@
+"""SPEC §2: everything the tool shows, computed from (portfolio, as-of date) in one place.
+
+`evaluate()` is the only source of numbers: `dealmon check` and every pane of the monitor
+present its result and compute nothing of their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .dates import Duration, add, add_months, first_k, sub
+from .model import Deal, Facility, Portfolio, ServedNotice, Settings
+from .problems import Problem
+
+EVENT_KINDS = ("start", "exit_right", "notice_deadline", "renewal", "term_end", "exit")
+LEVELS = ("critical", "warn", "ok")
+TIMELINE_MONTHS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    deal: str
+    kind: str
+    date: date
+    days_left: int
+    level: str
+
+
+@dataclass(slots=True)
+class Figures:
+    """Accelerators by model and MW; counts are exact ints, power an exact Decimal."""
+
+    accelerators: dict[str, int] = field(default_factory=dict)
+    power_mw: Decimal = Decimal(0)
+
+    def add(self, other: "Figures") -> None:
+        acc = self.accelerators
+        for model, n in other.accelerators.items():
+            acc[model] = acc.get(model, 0) + n
+        self.power_mw += other.power_mw
+
+    def nonzero(self) -> dict[str, int]:
+        return {m: n for m, n in sorted(self.accelerators.items()) if n}
+
+    @property
+    def total_accelerators(self) -> int:
+        return sum(self.accelerators.values())
+
+
+@dataclass(slots=True)
+class DealState:
+    deal: Deal
+    status: str  # upcoming | active | notice | ended
+    exit_right_from: date | None
+    exit_date: date | None
+    term_end: date | None
+    notice_deadline: date | None
+    earliest_exit_if_notice_today: date | None
+    counted_notice: ServedNotice | None
+    events: list[Event]
+    disputed: list[str]
+    derivations: dict[str, str]  # field -> how its date was derived
+    at_risk: bool  # ending, or the other side could end it within the horizon
+    ending: bool  # exit_date within the horizon
+
+    @property
+    def id(self) -> str:
+        return self.deal.id
+
+    @property
+    def next_event(self) -> Event | None:
+        return self.events[0] if self.events else None
+
+    def in_force(self, d: date) -> bool:
+        return self.deal.start <= d and (self.exit_date is None or d <= self.exit_date)
+
+
+@dataclass(slots=True)
+class ProviderFigures:
+    figures: Figures
+    commitment_per_year: dict[str, Decimal]
+    concentration: float | None
+
+
+@dataclass(slots=True)
+class FacilityFigures:
+    figures: Figures
+    allocated: float | None
+
+
+@dataclass(slots=True)
+class Capacity:
+    totals: Figures
+    commitment_per_year: dict[str, Decimal]
+    ending: Figures
+    at_risk: Figures
+    by_provider: dict[str, ProviderFigures]
+    by_facility: dict[str, FacilityFigures]
+    timeline: list[tuple[date, Figures]]
+
+
+@dataclass(slots=True)
+class Evaluation:
+    as_of: date
+    settings: Settings
+    deals: dict[str, DealState]  # id order
+    events: list[Event]  # all deals, date order, then kind, then deal id
+    capacity: Capacity
+    warnings: list[Problem]  # warnings that depend on the as-of date
+
+
+def level_of(days_left: int, settings: Settings) -> str:
+    if days_left <= settings.critical_days:
+        return "critical"
+    if days_left <= settings.warn_days:
+        return "warn"
+    return "ok"
+
+
+def exit_right_opens(deal: Deal) -> date | None:
+    """R: `not_before` as a date, or counted from `start`; else `start`. None without notice."""
+    notice = deal.notice
+    if notice is None:
+        return None
+    nb = notice.not_before
+    if nb is None:
+        return deal.start
+    if isinstance(nb, Duration):
+        return add(deal.start, nb, deal.calendar)
+    return nb
+
+
+class _Terms:
+    """Date math of one deal's terms, independent of the as-of date."""
+
+    def __init__(self, deal: Deal) -> None:
+        self.deal = deal
+        self.cal = deal.calendar
+        self.R = exit_right_opens(deal)
+
+    def end_k(self, k: int) -> date | None:
+        # Always from the anchor: end_k = add(end, k x renewal), never stepped (no drift).
+        deal = self.deal
+        return deal.end if k == 0 else add(deal.end, deal.renewal.times(k), self.cal)
+
+    def deadline_k(self, k: int) -> date | None:
+        return sub(self.end_k(k), self.deal.notice.period, self.cal)
+
+    def first_end_from(self, x: date) -> tuple[int | None, date | None]:
+        """First renewed term end >= x."""
+        k = first_k(lambda k: _ge(self.end_k(k), x))
+        return (k, self.end_k(k)) if k is not None else (None, None)
+
+    def first_deadline_from(self, x: date) -> tuple[int | None, date | None]:
+        k = first_k(lambda k: _ge(self.deadline_k(k), x))
+        return (k, self.deadline_k(k)) if k is not None else (None, None)
+
+    def exit_after_notice(self, given: date) -> tuple[date | None, str]:
+        """The day a notice given on `given` ends the deal, and how."""
+        deal, notice = self.deal, self.deal.notice
+        if notice.effect == "term_end":
+            k, deadline = self.first_deadline_from(given)
+            if k is None:
+                return None, "no term end reachable"
+            end_k = self.end_k(k)
+            return end_k, (f"notice {given} meets the deadline {deadline} ({notice.period} before "
+                           f"term end {end_k}{_renewal_note(deal, k)})")
+        exit_on = add(given, notice.period, self.cal)
+        how = f"notice {given} + {notice.period} = {exit_on}"
+        fixed = deal.fixed_end
+        if fixed is not None and (exit_on is None or exit_on > fixed):
+            return fixed, how + f", capped at the end of the term {fixed}"
+        return exit_on, how
+
+
+def _ge(d: date | None, x: date) -> bool:
+    return d is None or d >= x  # None: beyond 9999, later than any date
+
+
+def _renewal_note(deal: Deal, k: int) -> str:
+    return f" = end {deal.end} + {k} x {deal.renewal}" if k else ""
+
+
+def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
+    terms = _Terms(deal)
+    notice = deal.notice
+    R = terms.R
+    why: dict[str, str] = {}
+
+    # Counted notices: only those already given at T; the earliest resulting exit wins.
+    counted: ServedNotice | None = None
+    E: date | None = None
+    for served in deal.notices:
+        if served.given > T:
+            continue
+        exit_on, how = terms.exit_after_notice(served.given)
+        if counted is None or (exit_on is not None and (E is None or exit_on < E)):
+            counted, E = served, exit_on
+            why["exit_date"] = f"{how} (notice by the {served.by})"
+
+    fixed = deal.fixed_end
+    if counted is not None:
+        exit_date = E
+    else:
+        exit_date = fixed
+        if fixed is not None:
+            why["exit_date"] = f"end of the term {fixed} (no renewal)"
+
+    if T < deal.start:
+        status = "upcoming"
+    elif exit_date is not None and T > exit_date:
+        status = "ended"
+    elif counted is not None:
+        status = "notice"
+    else:
+        status = "active"
+    ended = status == "ended"
+
+    term_end = None
+    if deal.end is not None and not ended:
+        if deal.renewal is None:
+            term_end = deal.end
+            why["term_end"] = f"end {deal.end} (no renewal)"
+        else:
+            k, term_end = terms.first_end_from(T)
+            if term_end is not None:
+                why["term_end"] = f"end {deal.end} + {k} x {deal.renewal} = {term_end}" if k else f"end {deal.end}"
+
+    exit_right_from = R
+    if notice is not None:
+        nb = notice.not_before
+        if nb is None:
+            why["exit_right_from"] = f"start {deal.start} (no lock-out)"
+        elif isinstance(nb, Duration):
+            why["exit_right_from"] = f"start {deal.start} + {nb} = {R}"
+        else:
+            why["exit_right_from"] = f"not_before {nb}"
+
+    notice_deadline = None
+    earliest = None
+    if counted is None and not ended:
+        if notice is None:
+            earliest = fixed
+            if fixed is not None:
+                why["earliest_exit_if_notice_today"] = f"no exit right: the term ends {fixed}"
+        elif notice.effect == "term_end":
+            x = max(T, R)
+            k, notice_deadline = terms.first_deadline_from(x)
+            if k is not None:
+                earliest = terms.end_k(k)
+                why["notice_deadline"] = (f"term end {earliest}{_renewal_note(deal, k)} - {notice.period} "
+                                          f"= {notice_deadline}")
+                why["earliest_exit_if_notice_today"] = (f"notice by {notice_deadline} stops the renewal "
+                                                        f"at {earliest}")
+        else:
+            x = max(T, R)
+            earliest = add(x, notice.period, terms.cal)
+            src = "today" if x == T else "when the exit right opens"
+            how = f"notice {src} {x} + {notice.period} = {earliest}"
+            if fixed is not None and (earliest is None or earliest > fixed):
+                earliest = fixed
+                how += f", capped at the end of the term {fixed}"
+            why["earliest_exit_if_notice_today"] = how
+
+    events: list[Event] = []
+    if not ended:
+        def event(kind: str, d: date | None) -> None:
+            if d is None or d < T or (exit_date is not None and d > exit_date):
+                return
+            days = (d - T).days
+            events.append(Event(deal.id, kind, d, days, level_of(days, settings)))
+
+        event("start", deal.start)
+        if notice is not None and notice.not_before is not None and counted is None and R is not None and R > T:
+            event("exit_right", R)
+        event("notice_deadline", notice_deadline)
+        if deal.renewal is not None and term_end is not None and (exit_date is None or term_end < exit_date):
+            event("renewal", term_end)
+        if fixed is not None and counted is None:
+            event("term_end", fixed)
+        if counted is not None:
+            event("exit", E)
+        events.sort(key=lambda e: (e.date, e.kind))
+
+    horizon_end = T + timedelta(days=settings.horizon_days)
+    ending = exit_date is not None and exit_date <= horizon_end
+    other = "provider" if settings.side == "buyer" else "buyer"
+    could_end = (notice is not None and notice.parties in ("either", other)
+                 and earliest is not None and earliest <= horizon_end)
+
+    disputed = sorted({c.field for c in deal.claims})
+    return DealState(deal, status, exit_right_from, exit_date, term_end, notice_deadline, earliest,
+                     counted, events, disputed, why, ending or could_end, ending)
+
+
+# --- capacity --------------------------------------------------------------------------------
+
+def _half_even(x: Decimal) -> int:
+    return int(x.to_integral_value(rounding="ROUND_HALF_EVEN"))
+
+
+def line_figures(line, facilities: dict[str, Facility]) -> Figures:
+    if line.share is not None:
+        fac = facilities[line.facility]
+        acc = {m: _half_even(line.share * n) for m, n in fac.accelerators.items()}
+        return Figures(acc, line.share * (fac.power_mw or Decimal(0)))
+    return Figures(dict(line.accelerators), line.power_mw)
+
+
+def _allocated(fac: Facility, got: Figures) -> float | None:
+    ratios = [Decimal(got.accelerators.get(m, 0)) / n for m, n in fac.accelerators.items() if n > 0]
+    if fac.power_mw:
+        ratios.append(got.power_mw / fac.power_mw)
+    return float(max(ratios)) if ratios else None
+
+
+def timeline_dates(T: date) -> list[date]:
+    first = T.replace(day=1)
+    return [T] + [d for d in (add_months(first, i) for i in range(1, TIMELINE_MONTHS + 1)) if d is not None]
+
+
+def evaluate(portfolio: Portfolio, as_of: date) -> Evaluation:
+    settings = portfolio.settings
+    states = {ident: evaluate_deal(deal, as_of, settings) for ident, deal in portfolio.deals.items()}
+    events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
+    capacity, warnings = _capacity(portfolio, states, as_of)
+    return Evaluation(as_of, settings, states, events, capacity, warnings)
+
+
+def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tuple[Capacity, list[Problem]]:
+    facilities = portfolio.facilities
+    totals, ending, at_risk = Figures(), Figures(), Figures()
+    commitment: dict[str, Decimal] = {}
+    per_provider: dict[str, tuple[Figures, dict[str, Decimal]]] = {}
+    per_facility: dict[str, Figures] = {}
+    dates = timeline_dates(T)
+    timeline = [Figures() for _ in dates]
+
+    for state in states.values():
+        deal = state.deal
+        in_force_now = state.in_force(T)
+        if in_force_now:
+            figures, money = per_provider.setdefault(deal.provider, (Figures(), {}))
+            if deal.commitment is not None:
+                c = deal.commitment
+                commitment[c.currency] = commitment.get(c.currency, Decimal(0)) + c.per_year
+                money[c.currency] = money.get(c.currency, Decimal(0)) + c.per_year
+        exit_date = state.exit_date
+        for line in deal.capacity:
+            fig = line_figures(line, facilities)
+            # The line counts on D when the deal is in force and D is within [from, until].
+            lo = max(deal.start, line.start) if line.start else deal.start
+            hi = min(d for d in (exit_date, line.until) if d is not None) if (exit_date or line.until) else None
+            for i, d in enumerate(dates):
+                if lo <= d and (hi is None or d <= hi):
+                    timeline[i].add(fig)
+            if not (lo <= T and (hi is None or T <= hi)):
+                continue
+            totals.add(fig)
+            per_provider[deal.provider][0].add(fig)
+            if line.facility is not None:
+                per_facility.setdefault(line.facility, Figures()).add(fig)
+            if state.ending:
+                ending.add(fig)
+            if state.at_risk:
+                at_risk.add(fig)
+
+    by_provider = {}
+    for pid in sorted(per_provider):
+        figures, money = per_provider[pid]
+        revenue = portfolio.providers[pid].revenue
+        concentration = None
+        if revenue is not None:
+            concentration = float(money.get(revenue.currency, Decimal(0)) / revenue.per_year)
+        by_provider[pid] = ProviderFigures(figures, dict(sorted(money.items())), concentration)
+
+    warnings = []
+    by_facility = {}
+    for fid in sorted(per_facility):
+        fac = facilities[fid]
+        allocated = _allocated(fac, per_facility[fid])
+        by_facility[fid] = FacilityFigures(per_facility[fid], allocated)
+        if allocated is not None and allocated > 1 and fac.loc is not None:
+            warnings.append(Problem(fac.loc.path, fac.loc.line, fac.loc.col,
+                                    f"facility '{fid}' is allocated {allocated:.0%} on {T}"))
+
+    capacity = Capacity(totals, dict(sorted(commitment.items())), ending, at_risk, by_provider,
+                        by_facility, list(zip(dates, timeline)))
+    return capacity, warnings

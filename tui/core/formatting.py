@@ -1,0 +1,43 @@
+"""Human-readable figures, shared by the text report and the monitor's panes."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+_SCALES = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K"))
+
+
+def plain_decimal(value: Decimal) -> str:
+    """An exact decimal string without exponent or trailing zeros: '15000000000', '1.5'."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def short_money(amount: Decimal, currency: str) -> str:
+    """'15B USD', '1.25B USD', '920M USD': at most 3 significant decimals, never rounded away."""
+    for scale, suffix in _SCALES:
+        if amount >= scale:
+            scaled = amount / scale
+            shown = scaled.quantize(Decimal("0.01")) if scaled != scaled.quantize(Decimal("0.01")) else scaled
+            approx = "~" if shown != scaled else ""
+            return f"{approx}{plain_decimal(shown)}{suffix} {currency}"
+    return f"{plain_decimal(amount)} {currency}"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def power(mw: Decimal) -> str:
+    return f"{plain_decimal(mw.quantize(Decimal('0.001')))} MW"
+
+
+def accelerators(by_model: dict[str, int]) -> str:
+    if not by_model:
+        return "none"
+    return " · ".join(f"{model} {n:,}" for model, n in by_model.items())
+
+
+def days(n: int) -> str:
+    return "today" if n == 0 else ("in 1 day" if n == 1 else f"in {n:,} days")

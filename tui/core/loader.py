@@ -1,0 +1,602 @@
+"""Turn YAML files into a `Portfolio`, reporting every problem as `PATH:LINE:COL: message`.
+
+Nothing raises past `load()`: malformed YAML, wrong shapes, bad values, limits and dangling
+references all become `Problem`s, and the load is valid only when there are no errors.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import values as v
+from .dates import Duration, calendar_codes
+from .evaluate import exit_right_opens
+from .model import (
+    CapacityLine, Claim, Deal, Facility, Loc, Notice, Portfolio, Provider, ServedNotice,
+    Settings, Source,
+)
+from .problems import Problem, Problems
+from .yamlnodes import Mapping, Node, Scalar, Sequence, compose, describe
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "example"
+_IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
+KINDS = ("sources", "providers", "facilities", "deals")
+TOP_LEVEL = ("version", "settings") + KINDS
+
+
+@dataclass
+class LoadResult:
+    portfolio: Portfolio | None  # None when the load has errors
+    errors: list[Problem]
+    warnings: list[Problem]
+    files: list[str] = field(default_factory=list)  # as given, in reading order
+    label: str = ""  # what the header shows as the config source
+    bundled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- which files -----------------------------------------------------------------------------
+
+def default_paths(environ: dict[str, str] | None = None, cwd: str | None = None) -> tuple[list[str], bool]:
+    """SPEC §1 default chain: $DEALMON_CONFIG, else ./config, else the bundled example."""
+    environ = os.environ if environ is None else environ
+    if environ.get("DEALMON_CONFIG"):
+        return [environ["DEALMON_CONFIG"]], False
+    local = os.path.join(cwd or ".", "config") if cwd else "config"
+    if os.path.isdir(local):
+        return [local], False
+    return [str(BUNDLED_DIR)], True
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
+
+
+def config_files(paths: list[str], problems: Problems) -> list[str]:
+    """Expand directories (their *.yaml/*.yml files, name order); each real file once."""
+    seen: set[str] = set()
+    files: list[str] = []
+
+    def take(display: str) -> None:
+        real = os.path.realpath(display)
+        if real not in seen:
+            seen.add(real)
+            files.append(display)
+
+    for path in paths:
+        if os.path.isdir(path):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError as exc:
+                problems.error(path, 1, 1, f"cannot read directory: {exc.strerror}")
+                continue
+            for name in names:
+                full = os.path.join(path, name)
+                if (name.endswith((".yaml", ".yml")) and not _ignored(name)
+                        and os.path.isfile(full)):
+                    take(full)
+        elif os.path.exists(path):
+            take(path)
+        else:
+            problems.error(path, 1, 1, "no such file or directory")
+    return files
+
+
+def read_text(path: str, problems: Problems) -> str | None:
+    """Read one file as UTF-8 (a BOM is fine); None after reporting why it could not be read."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(path, 1, 1, f"file of {size:,} bytes is over the limit of {MAX_FILE_BYTES:,}")
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        problems.error(path, line, col, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})")
+        return None
+
+
+# --- field schemas ---------------------------------------------------------------------------
+
+class _Context:
+    def __init__(self, problems: Problems, settings: Settings) -> None:
+        self.problems = problems
+        self.settings = settings
+        self.path = ""
+        # (kind, id, path, node) of every reference, checked once everything is read
+        self.refs: list[tuple[str, str, str, Node]] = []
+        # id(nested object) -> its field nodes, for checks that need positions later
+        self.field_nodes: dict[int, dict[str, Node]] = {}
+
+    def error(self, node: Node, message: str) -> None:
+        self.problems.error(self.path, node.line, node.col, message)
+
+    def warn(self, node: Node, message: str) -> None:
+        self.problems.warn(self.path, node.line, node.col, message)
+
+    def loc(self, node: Node) -> Loc:
+        return Loc(self.path, node.line, node.col)
+
+
+Parser = Callable[[Node, _Context], Any]
+
+
+def _ref(kind: str) -> Parser:
+    def parse(node: Node, ctx: _Context) -> str:
+        ident = v.text(node)
+        ctx.refs.append((kind, ident, ctx.path, node))
+        return ident
+    return parse
+
+
+def _text(node: Node, ctx: _Context) -> str:
+    return v.text(node)
+
+
+def _date(node: Node, ctx: _Context):
+    return v.parse_date(node)
+
+
+def _duration(node: Node, ctx: _Context) -> Duration:
+    return v.duration(node)
+
+
+def _money(node: Node, ctx: _Context) -> v.Money:
+    return v.money(node, ctx.settings.currency)
+
+
+def _rate(node: Node, ctx: _Context) -> v.Rate:
+    return v.rate(node, ctx.settings.currency)
+
+
+def _positive_rate(node: Node, ctx: _Context) -> v.Rate:
+    r = v.rate(node, ctx.settings.currency)
+    if r.per_year <= 0:
+        raise v.Invalid(node, f"expected an amount over 0, found {describe(node)}")
+    return r
+
+
+def _power(node: Node, ctx: _Context):
+    return v.non_negative_number(node)
+
+
+def _accelerators(node: Node, ctx: _Context) -> dict[str, int]:
+    m = v.mapping(node, "a mapping of accelerator model to count")
+    out: dict[str, int] = {}
+    for name, (key, value) in m.items.items():
+        if not name.strip():
+            raise v.Invalid(key, "expected an accelerator model name, found an empty key")
+        out[name] = v.count(value)
+    return out
+
+
+def _choice(*choices: str) -> Parser:
+    return lambda node, ctx: v.choice(node, choices)
+
+
+def _calendar(node: Node, ctx: _Context) -> str:
+    code = v.text(node).strip().upper()
+    if code not in calendar_codes():
+        hint = difflib.get_close_matches(code, sorted(calendar_codes()), n=1)
+        raise v.Invalid(node, f"expected a country code of the holidays package, found {describe(node)}"
+                        + (f" (did you mean {hint[0]}?)" if hint else ""))
+    return code
+
+
+def _not_before(node: Node, ctx: _Context):
+    if isinstance(node, Scalar) and v.DATE_RE.match(node.value.strip()):
+        return v.parse_date(node)
+    try:
+        return v.duration(node)
+    except v.Invalid:
+        raise v.Invalid(node, f"expected a date YYYY-MM-DD or a duration like '3 months', "
+                              f"found {describe(node)}") from None
+
+
+def _text_list(node: Node, ctx: _Context) -> list[str]:
+    return v.text_list(node)
+
+
+# name -> (parser, required). Claims dispute the same fields with the same parsers.
+SOURCE_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "title": (_text, True), "date": (_date, False), "url": (_text, False),
+    "kind": (_text, False), "notes": (_text, False),
+}
+PROVIDER_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "name": (_text, True), "revenue": (_positive_rate, False), "source": (_ref("sources"), False),
+    "notes": (_text, False), "claims": (None, False),  # type: ignore[dict-item]
+}
+FACILITY_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "name": (_text, True), "operator": (_ref("providers"), False), "location": (_text, False),
+    "power_mw": (_power, False), "accelerators": (_accelerators, False),
+    "status": (_choice("operational", "construction", "planned"), False),
+    "source": (_ref("sources"), False), "notes": (_text, False),
+    "claims": (None, False),  # type: ignore[dict-item]
+}
+NOTICE_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "period": (_duration, True), "parties": (_choice("either", "buyer", "provider"), False),
+    "not_before": (_not_before, False), "effect": (_choice("after_period", "term_end"), False),
+    "calendar": (_calendar, False), "source": (_ref("sources"), False),
+}
+SERVED_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "by": (_choice("buyer", "provider"), True), "given": (_date, True),
+    "source": (_ref("sources"), False), "note": (_text, False),
+}
+LINE_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "facility": (_ref("facilities"), False), "share": (lambda n, c: v.share(n), False),
+    "accelerators": (_accelerators, False), "power_mw": (_power, False),
+    "from": (_date, False), "until": (_date, False), "source": (_ref("sources"), False),
+}
+CLAIM_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "field": (_text, True), "value": (None, True),  # type: ignore[dict-item]
+    "source": (_ref("sources"), False), "note": (_text, False),
+}
+
+
+def _notice(node: Node, ctx: _Context) -> Notice:
+    f, nodes = read_fields(v.mapping(node, "a mapping with period, parties, not_before, effect"),
+                           NOTICE_FIELDS, ctx, "notice")
+    if "period" not in f:
+        raise _Skip
+    notice = Notice(**{k: f[k] for k in ("period", "parties", "not_before", "effect", "calendar", "source") if k in f})
+    ctx.field_nodes[id(notice)] = nodes  # positions for the deal's checks
+    return notice
+
+
+def _served_notices(node: Node, ctx: _Context) -> list[ServedNotice]:
+    out = []
+    for item in v.sequence(node, "a list of notices").items:
+        f, nodes = read_fields(v.mapping(item, "a notice {by, given, source, note}"), SERVED_FIELDS, ctx, "notice")
+        if "by" in f and "given" in f:
+            served = ServedNotice(f["by"], f["given"], f.get("source"), f.get("note"), ctx.loc(item))
+            ctx.field_nodes[id(served)] = nodes
+            out.append(served)
+    return out
+
+
+def _capacity(node: Node, ctx: _Context) -> list[CapacityLine]:
+    out = []
+    for item in v.sequence(node, "a list of capacity lines").items:
+        m = v.mapping(item, "a capacity line {facility, share | accelerators, power_mw, from, until}")
+        f, nodes = read_fields(m, LINE_FIELDS, ctx, "capacity line")
+        explicit = "accelerators" in f or "power_mw" in f
+        if "share" in f:
+            if explicit:
+                ctx.error(nodes["share"], "a capacity line gives either a share of a facility or explicit "
+                                          "accelerators/power_mw, not both")
+            if "facility" not in f:
+                ctx.error(nodes["share"], "a share needs a facility")
+        elif not explicit:
+            ctx.error(item, "a capacity line needs a share of a facility, or accelerators and/or power_mw")
+        if "from" in f and "until" in f and f["until"] < f["from"]:
+            ctx.error(nodes["until"], f"until {f['until']} is before from {f['from']}")
+        out.append(CapacityLine(
+            facility=f.get("facility"), share=f.get("share"), accelerators=f.get("accelerators", {}),
+            power_mw=f.get("power_mw", v.Decimal(0)), start=f.get("from"), until=f.get("until"),
+            source=f.get("source"), loc=ctx.loc(item)))
+    return out
+
+
+DEAL_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "buyer": (_text, True), "provider": (_ref("providers"), True), "signed": (_date, False),
+    "start": (_date, True), "end": (_date, False), "renewal": (_duration, False),
+    "commitment": (_rate, False), "total_value": (_money, False), "notice": (_notice, False),
+    "notices": (_served_notices, False), "capacity": (_capacity, False),
+    "tags": (_text_list, False), "notes": (_text, False), "source": (_ref("sources"), False),
+    "claims": (None, False),  # type: ignore[dict-item]
+}
+SETTINGS_FIELDS: dict[str, tuple[Parser, bool]] = {
+    "timezone": (lambda n, c: _timezone(n), False), "warn_days": (lambda n, c: v.count(n), False),
+    "critical_days": (lambda n, c: v.count(n), False), "horizon_days": (lambda n, c: v.count(n), False),
+    "currency": (lambda n, c: _currency(n), False), "calendar": (_calendar, False),
+    "side": (_choice("buyer", "provider"), False),
+}
+
+
+def _claimable(fields: dict[str, tuple[Parser, bool]]) -> dict[str, Parser]:
+    out = {name: parser for name, (parser, _) in fields.items() if parser is not None}
+    if fields is DEAL_FIELDS:
+        out.update({f"notice.{name}": parser for name, (parser, _) in NOTICE_FIELDS.items()})
+    return out
+
+
+def _timezone(node: Node) -> str:
+    import zoneinfo
+
+    name = v.text(node).strip()
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise v.Invalid(node, f"expected an IANA time zone like 'America/Los_Angeles', found {describe(node)}") from None
+    return name
+
+
+def _currency(node: Node) -> str:
+    code = v.text(node).strip()
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise v.Invalid(node, f"expected a 3-letter currency code like USD, found {describe(node)}")
+    return code.upper()
+
+
+class _Skip(Exception):
+    """A nested value had errors that were already reported."""
+
+
+def _did_you_mean(word: str, choices) -> str:
+    hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+def read_fields(node: Mapping, schema: dict[str, tuple[Parser, bool]], ctx: _Context,
+                what: str) -> tuple[dict[str, Any], dict[str, Node]]:
+    """Parse the known fields of one mapping; report unknown, missing and invalid ones."""
+    out: dict[str, Any] = {}
+    nodes: dict[str, Node] = {}
+    for name, (key, value) in node.items.items():
+        spec = schema.get(name)
+        if spec is None:
+            ctx.error(key, f"unknown key '{name}' in {what}{_did_you_mean(name, schema)}; "
+                           f"expected one of: {', '.join(schema)}")
+            continue
+        nodes[name] = value
+        if isinstance(value, Scalar) and value.is_null:
+            continue  # an explicit null is the same as leaving the key out
+        parser = spec[0]
+        if parser is None:  # claims: read by the caller, which knows the entity's schema
+            continue
+        try:
+            out[name] = parser(value, ctx)
+        except v.Invalid as exc:
+            ctx.error(exc.node, f"{name}: {exc.message}")
+        except _Skip:
+            pass
+    for name, (_, required) in schema.items():
+        if required and name not in out and name not in nodes:
+            ctx.error(node, f"{what} is missing required key '{name}'")
+        elif required and name not in out and isinstance(nodes.get(name), Scalar) and nodes[name].is_null:
+            ctx.error(nodes[name], f"{name}: expected a value, found nothing (null)")
+    return out, nodes
+
+
+def node_text(node: Node) -> str:
+    """A compact one-line rendering of a node, for showing a claim's value as written."""
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return "[" + ", ".join(node_text(i) for i in node.items) + "]"
+    return "{" + ", ".join(f"{k}: {node_text(val)}" for k, (_, val) in node.items.items()) + "}"  # type: ignore[union-attr]
+
+
+def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Context) -> list[Claim]:
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return []
+    claimable = _claimable(fields)
+    out = []
+    try:
+        items = v.sequence(node, "a list of claims {field, value, source, note}").items
+    except v.Invalid as exc:
+        ctx.error(exc.node, f"claims: {exc.message}")
+        return []
+    for item in items:
+        try:
+            m = v.mapping(item, "a claim {field, value, source, note}")
+        except v.Invalid as exc:
+            ctx.error(exc.node, f"claims: {exc.message}")
+            continue
+        f, nodes = read_fields(m, CLAIM_FIELDS, ctx, "claim")
+        name = f.get("field")
+        if name is None:
+            continue
+        parser = claimable.get(name)
+        if parser is None:
+            ctx.error(nodes["field"], f"claim field '{name}' is not a field here{_did_you_mean(name, claimable)}")
+            continue
+        value_node = nodes.get("value")
+        if value_node is None:
+            continue
+        try:
+            value = parser(value_node, ctx)
+        except v.Invalid as exc:
+            ctx.error(exc.node, f"claim value for '{name}': {exc.message}")
+            continue
+        except _Skip:
+            continue
+        out.append(Claim(name, value, node_text(value_node), f.get("source"), f.get("note"), ctx.loc(item)))
+    return out
+
+
+# --- the load --------------------------------------------------------------------------------
+
+def load(paths: list[str] | None = None) -> LoadResult:
+    """Load a portfolio from `paths` (default: SPEC §1's chain)."""
+    problems = Problems()
+    bundled = False
+    if not paths:
+        paths, bundled = default_paths()
+    label = "bundled example" if bundled else ", ".join(paths)
+    files = config_files(paths, problems)
+    roots: list[tuple[str, Mapping]] = []
+    for path in files:
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        before = len(problems.errors)
+        root = compose(text, path, problems)
+        if len(problems.errors) > before:
+            continue
+        if root is None or (isinstance(root, Scalar) and root.is_null):
+            problems.warn(path, 1, 1, "empty file")
+            continue
+        if not isinstance(root, Mapping):
+            problems.error(path, root.line, root.col,
+                           f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
+            continue
+        roots.append((path, root))
+    portfolio = _build(roots, problems)
+    ok = not problems.errors
+    return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled)
+
+
+def _build(roots: list[tuple[str, Mapping]], problems: Problems) -> Portfolio:
+    portfolio = Portfolio()
+    ctx = _Context(problems, portfolio.settings)
+    defs: dict[str, dict[str, tuple[str, Scalar, Node]]] = {kind: {} for kind in KINDS}
+
+    # 1. Top-level keys, settings, and every entity definition with its position.
+    for path, root in roots:
+        ctx.path = path
+        for name, (key, value) in root.items.items():
+            if name not in TOP_LEVEL:
+                ctx.error(key, f"unknown top-level key '{name}'{_did_you_mean(name, TOP_LEVEL)}; "
+                               f"expected one of: {', '.join(TOP_LEVEL)}")
+            elif name == "version":
+                if not (isinstance(value, Scalar) and value.value.strip() == "1"):
+                    ctx.error(value, f"version: expected 1, found {describe(value)}")
+            elif name == "settings":
+                if portfolio.settings_loc is not None:
+                    ctx.error(key, f"settings may appear in one file only; already given at {portfolio.settings_loc}")
+                    continue
+                portfolio.settings_loc = ctx.loc(key)
+                _read_settings(value, ctx)
+            else:
+                if isinstance(value, Scalar) and value.is_null:
+                    continue
+                if not isinstance(value, Mapping):
+                    ctx.error(value, f"{name}: expected a mapping of id to {name[:-1]}, found {describe(value)}")
+                    continue
+                for ident, (id_key, body) in value.items.items():
+                    if not v.ID_RE.fullmatch(ident):
+                        ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
+                                          "and '-', starting with a letter or digit")
+                        continue
+                    first = defs[name].get(ident)
+                    if first is not None:
+                        ctx.error(id_key, f"{name[:-1] if name != 'facilities' else 'facility'} id '{ident}' "
+                                          f"is defined twice; first at {first[0]}:{first[1].line}:{first[1].col}")
+                        continue
+                    defs[name][ident] = (path, id_key, body)
+
+    # 2. Entities, sources first so everything else can refer to them.
+    readers = {"sources": _read_source, "providers": _read_provider,
+               "facilities": _read_facility, "deals": _read_deal}
+    for kind in KINDS:
+        store = getattr(portfolio, kind)
+        for ident, (path, id_key, body) in defs[kind].items():
+            ctx.path = path
+            if not isinstance(body, Mapping):
+                ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
+                continue
+            entity = readers[kind](ident, body, ctx)
+            if entity is not None:
+                store[ident] = entity
+    portfolio.deals = dict(sorted(portfolio.deals.items()))
+
+    # 3. References must resolve.
+    for kind, ident, path, node in ctx.refs:
+        if ident not in defs[kind]:
+            hint = _did_you_mean(ident, defs[kind])
+            problems.error(path, node.line, node.col,
+                           f"unknown {kind[:-1] if kind != 'facilities' else 'facility'} '{ident}'{hint}")
+    return portfolio
+
+
+def _read_settings(node: Node, ctx: _Context) -> None:
+    if isinstance(node, Scalar) and node.is_null:
+        return
+    if not isinstance(node, Mapping):
+        ctx.error(node, f"settings: expected a mapping, found {describe(node)}")
+        return
+    # Read before any entity of any file: bare amounts everywhere depend on `currency`.
+    f, nodes = read_fields(node, SETTINGS_FIELDS, ctx, "settings")
+    s = ctx.settings
+    for name, value in f.items():
+        setattr(s, name, value)
+    if s.critical_days > s.warn_days:
+        where = nodes.get("critical_days") or nodes.get("warn_days") or node
+        ctx.error(where, f"critical_days ({s.critical_days}) must be <= warn_days ({s.warn_days})")
+
+
+def _read_source(ident: str, node: Mapping, ctx: _Context) -> Source | None:
+    f, _ = read_fields(node, SOURCE_FIELDS, ctx, f"source '{ident}'")
+    if "title" not in f:
+        return None
+    return Source(ident, loc=ctx.loc(node), **f)
+
+
+def _read_provider(ident: str, node: Mapping, ctx: _Context) -> Provider | None:
+    f, nodes = read_fields(node, PROVIDER_FIELDS, ctx, f"provider '{ident}'")
+    claims = _claims(nodes.get("claims"), PROVIDER_FIELDS, ctx)
+    if "name" not in f:
+        return None
+    return Provider(ident, claims=claims, loc=ctx.loc(node), **f)
+
+
+def _read_facility(ident: str, node: Mapping, ctx: _Context) -> Facility | None:
+    f, nodes = read_fields(node, FACILITY_FIELDS, ctx, f"facility '{ident}'")
+    claims = _claims(nodes.get("claims"), FACILITY_FIELDS, ctx)
+    if "name" not in f:
+        return None
+    return Facility(ident, claims=claims, loc=ctx.loc(node), **f)
+
+
+def _read_deal(ident: str, node: Mapping, ctx: _Context) -> Deal | None:
+    f, nodes = read_fields(node, DEAL_FIELDS, ctx, f"deal '{ident}'")
+    claims = _claims(nodes.get("claims"), DEAL_FIELDS, ctx)
+    if not all(k in f for k in ("buyer", "provider", "start")):
+        return None
+    deal = Deal(ident, claims=claims, loc=ctx.loc(node), **f)
+    notice = deal.notice
+    deal.calendar = (notice.calendar if notice and notice.calendar else None) or ctx.settings.calendar
+    start, end = deal.start, deal.end
+    if end is not None and end <= start:
+        ctx.error(nodes["end"], f"end {end} must be after start {start}")
+    if deal.renewal is not None and end is None:
+        ctx.error(nodes["renewal"], "renewal needs an end (the term that renews)")
+    if deal.commitment is not None and deal.commitment.per is None:
+        ctx.warn(nodes["commitment"], "commitment has no period (e.g. '/month'); read as per year")
+    if deal.notices and notice is None:
+        ctx.error(nodes["notices"], "notices were served but the deal has no notice terms (notice:)")
+    if notice is not None:
+        _check_notice(deal, notice, nodes, ctx)
+    return deal
+
+
+def _check_notice(deal: Deal, notice: Notice, nodes: dict[str, Node], ctx: _Context) -> None:
+    notice_nodes = ctx.field_nodes.get(id(notice), {})
+    if notice.effect == "term_end" and (deal.end is None or deal.renewal is None):
+        ctx.error(notice_nodes.get("effect", nodes["notice"]),
+                  "effect term_end needs an end and a renewal (notice stops a renewal)")
+    opens = exit_right_opens(deal)
+    fixed_end = deal.fixed_end
+    if fixed_end is not None and opens is not None and opens > fixed_end:
+        ctx.warn(notice_nodes.get("not_before", nodes["notice"]),
+                 f"the exit right opens on {opens}, after the deal ends on {fixed_end}: it never opens")
+    for served in deal.notices:
+        served_nodes = ctx.field_nodes.get(id(served), {})
+        given_node = served_nodes.get("given", nodes["notices"])
+        if notice.parties != "either" and served.by != notice.parties:
+            ctx.error(served_nodes.get("by", given_node),
+                      f"notice by the {served.by}, but only the {notice.parties} may give notice")
+        if served.given < deal.start:
+            ctx.error(given_node, f"notice given {served.given}, before the deal starts on {deal.start}")
+        elif opens is not None and served.given < opens:
+            ctx.error(given_node, f"notice given {served.given}, before the exit right opens on {opens}")
+        if fixed_end is not None and served.given > fixed_end:
+            ctx.error(given_node, f"notice given {served.given}, after the deal ends on {fixed_end}")

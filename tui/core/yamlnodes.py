@@ -1,0 +1,220 @@
+"""Compose YAML text into a small node tree that keeps every node's position.
+
+We build the tree ourselves from the parser's event stream instead of calling
+`yaml.compose`, for three reasons:
+- safety: libyaml's composer recurses in C and segfaults around 50,000 levels of nesting, and
+  PyYAML's pure composer raises RecursionError; here the depth limit is checked per event, so
+  deep input is an error, not a crash;
+- limits: an alias bomb (billion laughs) is tiny as text and explodes when walked, so the
+  expanded size of every alias is counted before anything is built; duplicate keys, which
+  PyYAML silently collapses, are detected with both positions;
+- speed: no resolver runs and no Python value is constructed; field parsers read the scalar
+  text as written. With libyaml present the event stream comes from C.
+"""
+from __future__ import annotations
+
+import yaml
+
+from .problems import Problems
+
+try:  # libyaml's parser when present; same events and marks as the pure one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 100
+MAX_STRING = 10_000
+MAX_ALIAS_NODES = 100_000
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class Node:
+    __slots__ = ("line", "col")
+    kind = "node"
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line  # 1-based
+        self.col = col  # 1-based
+
+
+class Scalar(Node):
+    __slots__ = ("value", "plain")
+    kind = "scalar"
+
+    def __init__(self, value: str, plain: bool, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.value = value  # the text exactly as written (after YAML unescaping)
+        self.plain = plain  # unquoted: YAML 1.1 would read `NO`, `10:00`, `0755` as non-text
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Scalar({self.value!r}, plain={self.plain}, {self.line}:{self.col})"
+
+
+class Mapping(Node):
+    __slots__ = ("items",)
+    kind = "mapping"
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: dict[str, tuple[Scalar, Node]] = {}
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+    kind = "sequence"
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: list[Node] = []
+
+
+def describe(node: Node) -> str:
+    """A short description of what was found, for 'expected X, found Y' messages."""
+    if isinstance(node, Scalar):
+        if node.is_null:
+            return "nothing (null)"
+        text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        return repr(text)
+    return "a list" if isinstance(node, Sequence) else "a mapping"
+
+
+class _Abort(Exception):
+    """Stop composing this file: a limit was hit and going on could be costly."""
+
+
+def compose(text: str, path: str, problems: Problems) -> Node | None:
+    """Compose `text` (one YAML document) into nodes; report every problem to `problems`.
+
+    Returns None for an empty stream or when the file has errors.
+    """
+    errors_before = len(problems.errors)
+    try:
+        root = _compose_events(text, path, problems)
+    except _Abort:
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            what = f"{exc.problem} ({exc.context})"
+        problems.error(path, line, col, f"invalid YAML: {what}")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
+        problems.error(path, 1, 1, f"invalid YAML: {exc}")
+        return None
+    return root if len(problems.errors) == errors_before else None
+
+
+def _compose_events(text: str, path: str, problems: Problems) -> Node | None:
+    # Frames of open collections: [node, size, pending key (mappings), anchor]
+    stack: list[list] = []
+    anchors: dict[str, tuple[Node, int]] = {}
+    alias_nodes = 0
+    root: Node | None = None
+    documents = 0
+    error = problems.error
+
+    def attach(node: Node, size: int, mark) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        frame = stack[-1]
+        frame[1] += size
+        parent = frame[0]
+        if parent.kind == "sequence":
+            parent.items.append(node)
+            return
+        key = frame[2]
+        if key is None:
+            if not isinstance(node, Scalar):
+                error(path, node.line, node.col, "a key must be a plain value, found " + describe(node))
+                frame[2] = False  # remember to drop the value that follows
+                return
+            frame[2] = node
+            return
+        frame[2] = None
+        if key is False:
+            return
+        first = parent.items.get(key.value)
+        if first is not None:
+            error(path, key.line, key.col,
+                  f"duplicate key {key.value!r} (first at line {first[0].line}, column {first[0].col})")
+            return
+        parent.items[key.value] = (key, node)
+
+    for event in yaml.parse(text, Loader=_Loader):
+        cls = event.__class__
+        mark = event.start_mark
+        if cls is yaml.ScalarEvent:
+            value = event.value
+            line, col = mark.line + 1, mark.column + 1
+            if len(value) > MAX_STRING:
+                error(path, line, col, f"string of {len(value):,} characters is over the limit of {MAX_STRING:,}")
+                value = ""
+            tag = event.tag
+            plain = event.style in (None, "") and tag is None
+            if tag is not None and tag != "!" and tag != _STR_TAG:
+                error(path, line, col, f"YAML tags are not allowed here, found {tag}")
+            node = Scalar(value, plain, line, col)
+            if event.anchor is not None:
+                anchors[event.anchor] = (node, 1)
+            attach(node, 1, mark)
+        elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            line, col = mark.line + 1, mark.column + 1
+            if len(stack) >= MAX_DEPTH:
+                error(path, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+                raise _Abort
+            if event.tag not in _ALLOWED_COLLECTION_TAGS:
+                error(path, line, col, f"YAML tags are not allowed here, found {event.tag}")
+            node = Mapping(line, col) if cls is yaml.MappingStartEvent else Sequence(line, col)
+            stack.append([node, 1, None, event.anchor])
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            node, size, _key, anchor = stack.pop()
+            if cls is yaml.MappingEndEvent and "<<" in node.items:
+                _merge(node, path, problems)
+            if anchor is not None:
+                anchors[anchor] = (node, size)
+            attach(node, size, mark)
+        elif cls is yaml.AliasEvent:
+            line, col = mark.line + 1, mark.column + 1
+            target = anchors.get(event.anchor)
+            if target is None:
+                error(path, line, col, f"unknown or recursive alias *{event.anchor}")
+                attach(Scalar("", True, line, col), 1, mark)
+                continue
+            alias_nodes += target[1]
+            if alias_nodes > MAX_ALIAS_NODES:
+                error(path, line, col, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes")
+                raise _Abort
+            attach(target[0], target[1], mark)
+        elif cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                error(path, mark.line + 1, mark.column + 1,
+                      "expected a single YAML document, found a second one")
+                raise _Abort
+    return root
+
+
+def _merge(node: Mapping, path: str, problems: Problems) -> None:
+    """YAML merge keys: `<<: *base` (or a list of them) fills keys not given explicitly."""
+    key, value = node.items.pop("<<")
+    if not key.plain:
+        node.items["<<"] = (key, value)
+        return
+    sources = value.items if isinstance(value, Sequence) else [value]
+    for source in sources:
+        if not isinstance(source, Mapping):
+            problems.error(path, source.line, source.col,
+                           "a merge (<<) expects a mapping or a list of mappings, found " + describe(source))
+            continue
+        for name, pair in source.items.items():
+            node.items.setdefault(name, pair)
