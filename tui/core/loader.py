@@ -276,12 +276,13 @@ def _capacity(node: Node, ctx: _Context) -> list[CapacityLine]:
     for item in v.sequence(node, "a list of capacity lines").items:
         m = v.mapping(item, "a capacity line {facility, share | accelerators, power_mw, from, until}")
         f, nodes = read_fields(m, LINE_FIELDS, ctx, "capacity line")
-        explicit = "accelerators" in f or "power_mw" in f
-        if "share" in f:
+        # Decide by the keys written, not the values parsed, so a bad value is reported once.
+        explicit = "accelerators" in nodes or "power_mw" in nodes
+        if "share" in nodes:
             if explicit:
                 ctx.error(nodes["share"], "a capacity line gives either a share of a facility or explicit "
                                           "accelerators/power_mw, not both")
-            if "facility" not in f:
+            if "facility" not in nodes:
                 ctx.error(nodes["share"], "a share needs a facility")
         elif not explicit:
             ctx.error(item, "a capacity line needs a share of a facility, or accelerators and/or power_mw")
@@ -439,7 +440,7 @@ def load(paths: list[str] | None = None) -> LoadResult:
             continue
         before = len(problems.errors)
         root = compose(text, path, problems)
-        if len(problems.errors) > before:
+        if root is None and len(problems.errors) > before:
             continue
         if root is None or (isinstance(root, Scalar) and root.is_null):
             problems.warn(path, 1, 1, "empty file")
@@ -450,6 +451,10 @@ def load(paths: list[str] | None = None) -> LoadResult:
             continue
         roots.append((path, root))
     portfolio = _build(roots, problems)
+    # Report in reading order: by file, then by position within it.
+    order = {path: i for i, path in enumerate(files)}
+    for found in (problems.errors, problems.warnings):
+        found.sort(key=lambda p: (order.get(p.path, -1), p.line, p.col))
     ok = not problems.errors
     return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled)
 

@@ -91,9 +91,11 @@ class _Abort(Exception):
 def compose(text: str, path: str, problems: Problems) -> Node | None:
     """Compose `text` (one YAML document) into nodes; report every problem to `problems`.
 
-    Returns None for an empty stream or when the file has errors.
+    Returns None for an empty stream or when the file cannot be read as a whole (a syntax
+    error, a limit). Problems that leave the tree usable (a duplicate key keeps the first, a
+    disallowed tag or an over-long string) are reported and the tree is still returned, so the
+    rest of the file is checked too.
     """
-    errors_before = len(problems.errors)
     try:
         root = _compose_events(text, path, problems)
     except _Abort:
@@ -109,7 +111,7 @@ def compose(text: str, path: str, problems: Problems) -> Node | None:
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
         problems.error(path, 1, 1, f"invalid YAML: {exc}")
         return None
-    return root if len(problems.errors) == errors_before else None
+    return root
 
 
 def _compose_events(text: str, path: str, problems: Problems) -> Node | None:

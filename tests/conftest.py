@@ -1,0 +1,52 @@
+"""Shared fixtures. Every test is isolated from the user's own config and from the clock:
+DEALMON_CONFIG is unset, the working directory is an empty temp dir, TZ is fixed."""
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tui.core.evaluate import evaluate
+from tui.core.loader import load
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory, monkeypatch):
+    monkeypatch.delenv("DEALMON_CONFIG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def load_yaml(tmp_path: Path, text: str, name: str = "deals.yaml"):
+    return load([str(write(tmp_path, name, text))])
+
+
+PROVIDER = """
+providers:
+  p: {name: Provider P, revenue: 10B USD/year}
+"""
+
+
+def deal_yaml(body: str, extra: str = "") -> str:
+    """A one-deal portfolio; `body` is the deal's fields (YAML, any indentation)."""
+    fields = textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
+    return PROVIDER + extra + "deals:\n  d:\n    buyer: B\n    provider: p\n" + fields + "\n"
+
+
+def state_of(tmp_path: Path, body: str, as_of: date, extra: str = ""):
+    """Evaluate a one-deal portfolio and return (evaluation, state of deal 'd')."""
+    result = load_yaml(tmp_path, deal_yaml(body, extra))
+    assert result.ok, [str(e) for e in result.errors]
+    ev = evaluate(result.portfolio, as_of)
+    return ev, ev.deals["d"]
