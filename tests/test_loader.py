@@ -143,8 +143,8 @@ def test_every_error_of_a_load_is_reported(tmp_path):
         f"{path}:10:12: start: expected a date YYYY-MM-DD, found '2026-02-30' (not a real date: day is out of range for month)",
         f"{path}:11:14: renewal: expected a duration like '90 days', '3 months', '10 business days', found '3 m' ('m' is ambiguous (minutes or months?): write 'mo' or 'months')",
         f"{path}:12:40: parties: expected one of either, buyer, provider, found 'both'",
+        f"{path}:14:20: unknown facility 'f'",
         f"{path}:14:30: share: expected a share like '50%' or 0.5, found '50' (did you mean 50%?)",
-        f"{path}:14:22: unknown facility 'f'",
     ]
 
 
