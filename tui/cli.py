@@ -65,7 +65,7 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in result.errors:
             print(problem, file=sys.stderr)
         if args.format == "json":
-            print(json.dumps(errors_json(result.errors), ensure_ascii=True, indent=1))
+            print(json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")))
         return 2
     portfolio = result.portfolio
     zone = zone_name(portfolio.settings.timezone)
@@ -75,7 +75,7 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = result.warnings + ev.warnings
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":
-        print(json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, indent=1))
+        print(json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")))
     else:
         sys.stdout.write(text_report(ev, zone, result.label, as_of == now, within, warnings))
     return 1 if any(e.days_left <= within for e in ev.events) else 0

@@ -5,6 +5,7 @@ present its result and compute nothing of their own.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,11 +35,11 @@ class Figures:
     accelerators: dict[str, int] = field(default_factory=dict)
     power_mw: Decimal = Decimal(0)
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: "Figures", sign: int = 1) -> None:
         acc = self.accelerators
         for model, n in other.accelerators.items():
-            acc[model] = acc.get(model, 0) + n
-        self.power_mw += other.power_mw
+            acc[model] = acc.get(model, 0) + sign * n
+        self.power_mw += sign * other.power_mw
 
     def nonzero(self) -> dict[str, int]:
         return {m: n for m, n in sorted(self.accelerators.items()) if n}
@@ -335,7 +336,7 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
     per_provider: dict[str, tuple[Figures, dict[str, Decimal]]] = {}
     per_facility: dict[str, Figures] = {}
     dates = timeline_dates(T)
-    timeline = [Figures() for _ in dates]
+    deltas = [Figures() for _ in dates]
 
     for state in states.values():
         deal = state.deal
@@ -352,9 +353,13 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
             # The line counts on D when the deal is in force and D is within [from, until].
             lo = max(deal.start, line.start) if line.start else deal.start
             hi = min(d for d in (exit_date, line.until) if d is not None) if (exit_date or line.until) else None
-            for i, d in enumerate(dates):
-                if lo <= d and (hi is None or d <= hi):
-                    timeline[i].add(fig)
+            # The timeline as a difference array: + where the line starts counting, - after.
+            first = bisect_left(dates, lo)
+            last = len(dates) if hi is None else bisect_right(dates, hi)
+            if first < last:
+                deltas[first].add(fig)
+                if last < len(dates):
+                    deltas[last].add(fig, -1)
             if not (lo <= T and (hi is None or T <= hi)):
                 continue
             totals.add(fig)
@@ -365,6 +370,11 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
                 ending.add(fig)
             if state.at_risk:
                 at_risk.add(fig)
+
+    timeline, running = [], Figures()
+    for delta in deltas:
+        running.add(delta)
+        timeline.append(Figures(dict(running.accelerators), running.power_mw))
 
     by_provider = {}
     for pid in sorted(per_provider):

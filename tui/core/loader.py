@@ -6,6 +6,7 @@ references all become `Problem`s, and the load is valid only when there are no e
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -427,6 +428,19 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Con
 
 def load(paths: list[str] | None = None) -> LoadResult:
     """Load a portfolio from `paths` (default: SPEC §1's chain)."""
+    # A load allocates millions of small acyclic objects; the cyclic GC would rescan them
+    # again and again (measured: it doubles the time of a 10,000-deal load). Nothing here
+    # makes reference cycles, so pausing it is safe.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(paths)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(paths: list[str] | None) -> LoadResult:
     problems = Problems()
     bundled = False
     if not paths:
