@@ -119,6 +119,13 @@ def level_of(days_left: int, settings: Settings) -> str:
     return "ok"
 
 
+def horizon_end_of(T: date, settings: Settings) -> date:
+    try:
+        return T + timedelta(days=settings.horizon_days)
+    except OverflowError:
+        return date.max
+
+
 def exit_right_opens(deal: Deal) -> date | None:
     """R: `not_before` as a date, or counted from `start`; else `start`. None without notice."""
     notice = deal.notice
@@ -284,7 +291,7 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
             event("exit", E)
         events.sort(key=lambda e: (e.date, e.kind))
 
-    horizon_end = T + timedelta(days=settings.horizon_days)
+    horizon_end = horizon_end_of(T, settings)
     ending = exit_date is not None and exit_date <= horizon_end
     other = "provider" if settings.side == "buyer" else "buyer"
     could_end = (notice is not None and notice.parties in ("either", other)

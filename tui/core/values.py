@@ -112,6 +112,7 @@ def duration(node: Node) -> Duration:
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _NUMBER_RE = re.compile(r"([+-]?)(" + _NUMBER + r"|\.\d+(?:[eE][+-]?\d+)?)")
 MAX_EXPONENT = 30
+MAX_DIGITS = 24
 
 
 def _decimal(digits: str, node: Node, expected: str) -> Decimal:
@@ -121,6 +122,8 @@ def _decimal(digits: str, node: Node, expected: str) -> Decimal:
     value = Decimal(digits.replace(",", "").replace("_", ""))
     if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
         raise _fail(node, expected, "out of range")
+    if len(value.as_tuple().digits) > MAX_DIGITS:  # stays exact within Decimal's 28 digits
+        raise _fail(node, expected, f"more than {MAX_DIGITS} significant digits")
     return value
 
 
