@@ -59,6 +59,8 @@ def parse_date(node: Node) -> date:
         if DATE_RE.match(raw):
             raise _fail(node, _DATE_EXPECTED, "a date and time is not a date")
         raise _fail(node, _DATE_EXPECTED)
+    if len(m.group(1)) > 4:
+        raise _fail(node, _DATE_EXPECTED, "year past 9999")
     year, month, day = (int(g) for g in m.groups())
     if year > 9999:
         raise _fail(node, _DATE_EXPECTED, "year past 9999")
@@ -97,6 +99,8 @@ def duration(node: Node) -> Duration:
         raise _fail(node, _DURATION_EXPECTED, f"unknown unit '{m.group(2)}'")
     if "." in number or "," in number:
         raise _fail(node, _DURATION_EXPECTED, "fractions are not allowed")
+    if len(number) > 12:  # before int(): 5,000 digits would raise, not just be too long
+        raise _fail(node, _DURATION_EXPECTED, "too long")
     n = int(number)
     if n <= 0:
         raise _fail(node, _DURATION_EXPECTED, "must be positive")
