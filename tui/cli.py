@@ -28,13 +28,16 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def _check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="dealmon check",
-        description="Validate and evaluate deal files without a UI. Exit 0: valid and no event "
-                    "within DAYS; 1: valid, some event within DAYS; 2: invalid.")
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("paths", nargs="*", metavar="PATH", help="YAML files or directories (default: "
                    "$DEALMON_CONFIG, else ./config, else the bundled example)")
+    return p
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _parser("dealmon check", "Validate and evaluate deal files without a UI. Exit 0: valid and no "
+                "event within DAYS; 1: valid, some event within DAYS; 2: invalid.")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="evaluate as of this date (default: today)")
     p.add_argument("--within", type=_days, metavar="DAYS",
                    help="exit 1 when an event is this many days away or fewer (default: critical_days)")
@@ -43,12 +46,8 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def _monitor_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="dealmon",
-        description="Terminal monitor for compute-capacity deals. `dealmon check --help` for the "
-                    "headless check.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="YAML files or directories (default: "
-                   "$DEALMON_CONFIG, else ./config, else the bundled example)")
+    p = _parser("dealmon", "Terminal monitor for compute-capacity deals. `dealmon check --help` for "
+                "the headless check.")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
     p.add_argument("--version", action="version", version=f"dealmon {__version__}")
     return p

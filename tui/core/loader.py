@@ -559,20 +559,19 @@ def _read_source(ident: str, node: Mapping, ctx: _Context) -> Source | None:
     return Source(ident, loc=ctx.loc(node), **f)
 
 
-def _read_provider(ident: str, node: Mapping, ctx: _Context) -> Provider | None:
-    f, nodes = read_fields(node, PROVIDER_FIELDS, ctx, f"provider '{ident}'")
-    claims = _claims(nodes.get("claims"), PROVIDER_FIELDS, ctx)
-    if "name" not in f:
-        return None
-    return Provider(ident, claims=claims, loc=ctx.loc(node), **f)
+def _entity_reader(cls, fields: dict[str, tuple[Parser, bool]], what: str):
+    """Reader for providers and facilities: named entities that may carry claims."""
+    def read(ident: str, node: Mapping, ctx: _Context):
+        f, nodes = read_fields(node, fields, ctx, f"{what} '{ident}'")
+        claims = _claims(nodes.get("claims"), fields, ctx)
+        if "name" not in f:
+            return None
+        return cls(ident, claims=claims, loc=ctx.loc(node), **f)
+    return read
 
 
-def _read_facility(ident: str, node: Mapping, ctx: _Context) -> Facility | None:
-    f, nodes = read_fields(node, FACILITY_FIELDS, ctx, f"facility '{ident}'")
-    claims = _claims(nodes.get("claims"), FACILITY_FIELDS, ctx)
-    if "name" not in f:
-        return None
-    return Facility(ident, claims=claims, loc=ctx.loc(node), **f)
+_read_provider = _entity_reader(Provider, PROVIDER_FIELDS, "provider")
+_read_facility = _entity_reader(Facility, FACILITY_FIELDS, "facility")
 
 
 def _read_deal(ident: str, node: Mapping, ctx: _Context) -> Deal | None:
