@@ -28,6 +28,9 @@ class Duration:
         one, many = UNIT_NAMES[self.unit]
         return f"{self.n} {one if self.n == 1 else many}"
 
+    def short(self) -> str:
+        return f"{self.n}{self.unit}"
+
     def times(self, k: int) -> "Duration":
         return Duration(self.n * k, self.unit)
 

@@ -64,6 +64,7 @@ class DealState:
     derivations: dict[str, str]  # field -> how its date was derived
     at_risk: bool  # ending, or the other side could end it within the horizon
     ending: bool  # exit_date within the horizon
+    other_side_can_end: bool  # the other side (settings.side) may give notice and exit within the horizon
 
     @property
     def id(self) -> str:
@@ -299,7 +300,7 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
 
     disputed = sorted({c.field for c in deal.claims})
     return DealState(deal, status, exit_right_from, exit_date, term_end, notice_deadline, earliest,
-                     counted, events, disputed, why, ending or could_end, ending)
+                     counted, events, disputed, why, ending or could_end, ending, could_end)
 
 
 # --- capacity --------------------------------------------------------------------------------

@@ -1,0 +1,283 @@
+"""The monitor: a thin App wiring loading, the as-of date, the panes and the keys.
+
+All numbers come from `core.evaluate.evaluate()`, run once per (portfolio, as-of date) and
+shared by every pane.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from .core.clock import today as today_in, zone_name
+from .core.dates import add_months
+from .core.evaluate import Evaluation, evaluate
+from .core.loader import LoadResult, load
+from .core.model import Portfolio
+from .core.problems import Problem
+from .panes.capacity import CapacityPane
+from .panes.countdowns import CountdownsPane
+from .panes.deal_terms import DealTermsPane
+from .screens.details import DetailsScreen
+from .screens.help import HelpScreen
+from .widgets.cells import cell
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE_WIDTH = 160
+# One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
+# nothing repaints unless it did.
+TICK_SECONDS = 20.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class DealmonApp(App):
+    CSS_PATH = "dealmon.tcss"
+    TITLE = "dealmon"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "reload", "Reload"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("enter", "details", "Details"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("left_square_bracket", "day(-1)", "−day", show=False),
+        Binding("right_square_bracket", "day(1)", "+day"),
+        Binding("left_curly_bracket", "month(-1)", "−month", show=False),
+        Binding("right_curly_bracket", "month(1)", "+month"),
+        Binding("t", "today", "Today"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, paths: list[str] | None = None, as_of: date | None = None,
+                 now: Callable[[], datetime] = utc_now) -> None:
+        super().__init__()
+        self.paths = paths or None
+        self.now = now  # injectable clock (tests freeze it)
+        self.fixed_as_of: date | None = as_of  # None: follow today
+        self._travel_anchor: date | None = None
+        self._month_offset = 0
+        self.result: LoadResult | None = None
+        self.portfolio: Portfolio | None = None  # the last good data
+        self.errors: list[Problem] = []
+        self.loaded_at: datetime | None = None
+        self.evaluation: Evaluation | None = None
+        self._today: date | None = None
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with VerticalScroll(id="errors"):
+            yield Static(id="errors-body")
+        with Container(id="panes"):
+            yield DealTermsPane(id="terms")
+            yield CountdownsPane(id="countdowns")
+            yield CapacityPane(id="capacity")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fit(self.size.width, self.size.height)
+        self.reload()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.query_one("#deal-table").focus()
+
+    def on_resize(self, event) -> None:
+        self._fit(event.size.width, event.size.height)
+        if self.evaluation is not None:
+            self.query_one(CapacityPane).show(self.evaluation)  # it shows more when taller
+
+    def _fit(self, width: int, height: int) -> None:
+        screen = self.screen
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        screen.set_class(small, "too-small")
+        screen.set_class(width >= WIDE_WIDTH, "wide")
+        if small:
+            self.query_one("#too-small", Static).update(Text(
+                f"Terminal too small: {width}×{height}.\ndealmon needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
+                "Enlarge the window, or press q to quit.", justify="center", end=""))
+
+    # --- data ------------------------------------------------------------------------------
+
+    @property
+    def zone(self) -> str:
+        return zone_name(self.portfolio.settings.timezone if self.portfolio else None)
+
+    def today(self) -> date:
+        return today_in(self.zone, self.now())
+
+    @property
+    def as_of(self) -> date:
+        return self.fixed_as_of or self.today()
+
+    def reload(self) -> None:
+        """Load the files; only a whole valid load replaces the data on screen."""
+        result = load(self.paths)
+        self.result = result
+        if result.ok:
+            self.portfolio = result.portfolio
+            self.errors = []
+            self.loaded_at = self.now()
+        else:
+            self.errors = list(result.errors)
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Evaluate once for the current as-of date and hand the result to every pane."""
+        self._today = self.today()
+        if self.portfolio is not None:
+            self.evaluation = evaluate(self.portfolio, self.as_of)
+            self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
+            self.query_one(CountdownsPane).show(self.evaluation)
+            self.query_one(CapacityPane).show(self.evaluation)
+            if isinstance(self.screen, DetailsScreen):
+                self.screen.refresh_details()
+        self.query_one("#panes").display = self.portfolio is not None
+        self._show_errors()
+        self._show_status()
+
+    def tick(self) -> None:
+        """The app-wide tick: move to the new day at midnight, without a restart."""
+        if self.fixed_as_of is None and self.today() != self._today:
+            self.refresh_view()
+
+    def _show_errors(self) -> None:
+        box = self.query_one("#errors")
+        box.display = bool(self.errors)
+        box.set_class(self.portfolio is None, "full")
+        if not self.errors:
+            return
+        text = Text(end="")
+        if self.portfolio is None:
+            text.append(f"The config has {len(self.errors)} error(s); nothing to show yet. "
+                        "Fix the files and press r to reload (q quits).\n", style="bold")
+        else:
+            text.append(f"The last reload failed with {len(self.errors)} error(s); showing the last good "
+                        f"data (stale). Fix the files and press r.\n", style="bold")
+        for problem in self.errors:
+            text.append_text(cell(str(problem)))
+            text.append("\n")
+        self.query_one("#errors-body", Static).update(text)
+
+    def _show_status(self) -> None:
+        result = self.result
+        source = "bundled example" if result and result.bundled else (result.label if result else "")
+        as_of, today = self.as_of, self._today
+        line = Text(end="")
+        line.append(" dealmon ", style="bold reverse")
+        line.append(" ")
+        line.append_text(cell(source))
+        line.append(f" · as of {as_of}")
+        if as_of != today:
+            line.append(f" ★ not today ({today:%b %d})", style="bold yellow")
+        elif self.fixed_as_of is None:
+            line.append(" (today)")
+        if self.loaded_at is not None:
+            # A clock time, not "5 s ago": nothing repaints every second.
+            line.append(f" · loaded {self.loaded_at.astimezone(ZoneInfo(self.zone)):%H:%M:%S}")
+        if self.errors and self.portfolio is not None:
+            line.append(f" · STALE: {len(self.errors)} error(s)", style="bold red")
+        elif self.errors:
+            line.append(f" · INVALID: {len(self.errors)} error(s)", style="bold red")
+        elif self.portfolio is not None:
+            line.append(f" · ok {len(self.portfolio.deals)} deals", style="green")
+        self.query_one("#status", Static).update(line)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    MAIN_SCREEN_ACTIONS = frozenset({"filter", "sort", "details", "back"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Filter, sort and details act on the main screen's tables: not while a details or
+        # help screen covers them (time travel and reload still work there).
+        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_filter(self) -> None:
+        if self.portfolio is not None:
+            self.query_one(DealTermsPane).open_filter()
+
+    def action_sort(self) -> None:
+        if self.portfolio is not None:
+            self.query_one(DealTermsPane).cycle_sort()
+
+    def action_back(self) -> None:
+        terms = self.query_one(DealTermsPane)
+        if terms.filter_text or self.query_one("#deal-filter").display:
+            terms.clear_filter()
+
+    def _selected_deal(self) -> str | None:
+        focused = self.focused
+        if focused is not None and focused.id == "event-table":
+            return self.query_one(CountdownsPane).selected_deal()
+        key = self.query_one(DealTermsPane).table.cursor_key
+        return key if isinstance(key, str) else None
+
+    def action_details(self) -> None:
+        deal_id = self._selected_deal()
+        if deal_id is not None and self.evaluation is not None and deal_id in self.evaluation.deals:
+            self.push_screen(DetailsScreen(deal_id))
+
+    def on_deal_terms_pane_selected(self, message: DealTermsPane.Selected) -> None:
+        self.push_screen(DetailsScreen(message.deal_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "event-table":
+            self.action_details()
+
+    def action_day(self, days: int) -> None:
+        self.fixed_as_of = self.as_of + timedelta(days=days)
+        self._travel_anchor, self._month_offset = None, 0
+        self.refresh_view()
+
+    def action_month(self, months: int) -> None:
+        # Anchored to the day travel started from: Jan 31 → Feb 28 → Mar 31, not → Mar 28.
+        if self._travel_anchor is None:
+            self._travel_anchor, self._month_offset = self.as_of, 0
+        moved = add_months(self._travel_anchor, self._month_offset + months)
+        if moved is None:
+            self.bell()
+            return
+        self._month_offset += months
+        self.fixed_as_of = moved
+        self.refresh_view()
+
+    def action_today(self) -> None:
+        self.fixed_as_of = None
+        self._travel_anchor, self._month_offset = None, 0
+        self.refresh_view()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Reload", "Reload the config files now (r)", self.action_reload)
+        yield SystemCommand("Filter deals", "Filter by id, party, facility or tag (/)", self.action_filter)
+        yield SystemCommand("Sort deals", "Cycle the sort column (s)", self.action_sort)
+        yield SystemCommand("Deal details", "Every field, source, claim and derivation (enter)", self.action_details)
+        yield SystemCommand("Next day", "As-of date + 1 day (])", lambda: self.action_day(1))
+        yield SystemCommand("Previous day", "As-of date − 1 day ([)", lambda: self.action_day(-1))
+        yield SystemCommand("Next month", "As-of date + 1 month (})", lambda: self.action_month(1))
+        yield SystemCommand("Previous month", "As-of date − 1 month ({)", lambda: self.action_month(-1))
+        yield SystemCommand("Back to today", "Follow the clock again (t)", self.action_today)
+        yield SystemCommand("Help", "Every key (?)", self.action_help)
+
+
+def run_app(paths: list[str] | None, as_of: date | None) -> int:
+    DealmonApp(paths, as_of).run()
+    return 0

@@ -1,0 +1,1 @@
+"""The three panes of the monitor. Each presents an `Evaluation` and computes nothing itself."""

@@ -1,0 +1,67 @@
+"""Countdowns: every event by date with days left and band (colour and text), and per deal
+the exit that notice given today would bring, and whether the other side could end it within
+the horizon."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ..core.evaluate import Evaluation
+from ..widgets.cells import LEVEL_MARK, LEVEL_STYLE, cell
+from ..widgets.keyed_table import KeyedTable
+
+COLUMNS = [("date", "date"), ("days", "days"), ("band", "band"), ("event", "deal: event")]
+EVENT_LABEL = {"start": "starts", "exit_right": "exit right opens", "notice_deadline": "notice deadline",
+               "renewal": "renews", "term_end": "term ends", "exit": "exits"}
+
+
+class CountdownsPane(Vertical):
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, id="event-table")
+        yield Static(id="exits")
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one("#event-table", KeyedTable)
+
+    def selected_deal(self) -> str | None:
+        key = self.table.cursor_key
+        return key[0] if key else None
+
+    def show(self, ev: Evaluation) -> None:
+        rows = {}
+        for e in ev.events:
+            style = LEVEL_STYLE[e.level]
+            rows[(e.deal, e.kind, e.date)] = (
+                cell(e.date.isoformat()),
+                Text(f"{e.days_left:,}d", style=style, no_wrap=True, end="", justify="right"),
+                cell(LEVEL_MARK[e.level], style),
+                cell(f"{e.deal}: {EVENT_LABEL[e.kind]}"),
+            )
+        self.table.show_rows(rows)  # ev.events is already in date order
+        self.border_title = f"Countdowns · {len(rows)} events"
+
+        other = "provider" if ev.settings.side == "buyer" else "buyer"
+        horizon = ev.settings.horizon_days
+        out = Text(end="")
+        for ident, s in ev.deals.items():
+            if s.status == "ended":
+                continue
+            exit_on = s.earliest_exit_if_notice_today
+            if s.counted_notice is not None:
+                what = f"notice served {s.counted_notice.given} → exit on {s.exit_date}"
+            elif exit_on is not None and s.deal.notice is not None:
+                what = f"notice today → exit on {exit_on}"
+            elif exit_on is not None:
+                what = f"no exit right · term ends {exit_on}"
+            else:
+                what = "no exit right · renews"
+            if out:
+                out.append("\n")
+            out.append_text(cell(ident, "bold"))
+            out.append_text(cell(f": {what}"))
+            if s.other_side_can_end:
+                out.append(f" · {other} could end it ≤ {horizon}d", style="bold yellow")
+        self.query_one("#exits", Static).update(out)

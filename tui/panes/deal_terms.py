@@ -1,0 +1,159 @@
+"""Deal terms: one row per deal, keyed by id; sort with `s`, filter with `/`."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input
+
+from ..core import formatting as fmt
+from ..core.evaluate import DealState, Evaluation
+from ..core.model import Portfolio
+from ..widgets.cells import STATUS_STYLE, cell, disputed
+from ..widgets.keyed_table import KeyedTable
+
+COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
+           ("term", "term ends"), ("notice", "notice"), ("status", "status")]
+SORTS = ("id", "parties", "commitment", "term", "notice", "status")
+_STATUS_ORDER = {"notice": 0, "active": 1, "upcoming": 2, "ended": 3}
+
+
+def term_text(s: DealState) -> str:
+    """The current term's end: '2029-05-31', '↻2027-01-01' (renews there), 'evergreen'."""
+    deal = s.deal
+    if deal.end is None:
+        return "evergreen"
+    if deal.renewal is not None:
+        return f"↻{s.term_end or deal.end}"
+    return str(deal.end)
+
+
+def notice_text(s: DealState) -> str:
+    """'90d either', '3mo buyer@end' (notice stops a renewal), 'none'."""
+    notice = s.deal.notice
+    if notice is None:
+        return "none"
+    text = f"{notice.period.short()} {notice.parties}"
+    if notice.effect == "term_end":
+        text += "@end"
+    return text
+
+
+def matches(s: DealState, portfolio: Portfolio, needle: str) -> bool:
+    """Filter: id, parties (ids and names), facilities (ids and names) and tags."""
+    deal = s.deal
+    provider = portfolio.providers.get(deal.provider)
+    hay = [deal.id, deal.buyer, deal.provider, provider.name if provider else "", *deal.tags]
+    for line in deal.capacity:
+        if line.facility:
+            facility = portfolio.facilities.get(line.facility)
+            hay += [line.facility, facility.name if facility else ""]
+    needle = needle.casefold()
+    return any(needle in h.casefold() for h in hay)
+
+
+class DealTermsPane(Vertical):
+    """The deal terms table, its filter input and its sort order."""
+
+    class Selected(Message):
+        def __init__(self, deal_id: str) -> None:
+            super().__init__()
+            self.deal_id = deal_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sort_index = 0
+        self.filter_text = ""
+        self._evaluation: Evaluation | None = None
+        self._portfolio: Portfolio | None = None
+
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, id="deal-table")
+        yield Input(placeholder="filter: id, party, facility, tag — enter keeps it, esc clears",
+                    id="deal-filter")
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one("#deal-table", KeyedTable)
+
+    def show(self, evaluation: Evaluation, portfolio: Portfolio) -> None:
+        self._evaluation, self._portfolio = evaluation, portfolio
+        self._render_rows()
+
+    def _sort_value(self, s: DealState):
+        column = SORTS[self.sort_index]
+        deal = s.deal
+        if column == "parties":
+            return (deal.buyer.casefold(), deal.provider)
+        if column == "commitment":
+            c = deal.commitment
+            return (c is None, c.currency if c else "", -(c.per_year if c else 0))
+        if column == "term":
+            end = s.term_end or s.exit_date
+            return (end is None, end.isoformat() if end else "")
+        if column == "notice":
+            e = s.earliest_exit_if_notice_today
+            return (e is None, e.isoformat() if e else "")
+        if column == "status":
+            return _STATUS_ORDER[s.status]
+        return ()
+
+    def _render_rows(self) -> None:
+        ev, portfolio = self._evaluation, self._portfolio
+        if ev is None or portfolio is None:
+            return
+        rows = {}
+        for ident, s in ev.deals.items():
+            if self.filter_text and not matches(s, portfolio, self.filter_text):
+                continue
+            deal = s.deal
+            provider = portfolio.providers.get(deal.provider)
+            parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
+            c = deal.commitment
+            commitment = fmt.short_money(c.per_year, c.currency) if c else "—"
+            rows[ident] = (
+                cell(ident, "bold"),
+                cell(parties),
+                disputed(commitment, "commitment" in s.disputed),
+                disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
+                disputed(notice_text(s), any(f == "notice" or f.startswith("notice.") for f in s.disputed)),
+                cell(s.status, STATUS_STYLE[s.status]),
+            )
+        states = ev.deals
+        self.table.show_rows(rows, sort_key=lambda ident: (self._sort_value(states[ident]), ident))
+        shown = f"{len(rows)} of {len(states)}" if self.filter_text else f"{len(states)}"
+        title = f"Deal terms ({shown}) · sort: {SORTS[self.sort_index]}"
+        if self.filter_text:
+            title += f" · filter: {self.filter_text}"
+        self.border_title = cell(title)
+
+    def cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._render_rows()
+
+    def open_filter(self) -> None:
+        box = self.query_one("#deal-filter", Input)
+        box.display = True
+        box.focus()
+
+    def clear_filter(self) -> None:
+        box = self.query_one("#deal-filter", Input)
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self._render_rows()
+        self.table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self._render_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.display = bool(self.filter_text)
+        self.table.focus()
+
+    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.Selected(event.row_key.value))

@@ -1,0 +1,37 @@
+"""Turning file text into renderables that can never act as markup or terminal controls.
+
+Textual parses a plain `str` in a DataTable cell as markup (`Space[/]X` raises MarkupError and
+`[@click=...]` becomes an action), so every piece of file text goes through `cell()` (a Rich
+`Text`, never parsed) after `visible()` (control characters made visible).
+"""
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..core.text import visible
+
+LEVEL_STYLE = {"critical": "bold red", "warn": "yellow", "ok": "green"}
+# The band as text too, so it reads with NO_COLOR and on monochrome terminals.
+LEVEL_MARK = {"critical": "!!crit", "warn": "!warn", "ok": "ok"}
+STATUS_STYLE = {"upcoming": "cyan", "active": "green", "notice": "bold yellow", "ended": "dim"}
+DISPUTED_MARK = "±"
+DISPUTED_STYLE = "italic magenta"
+
+
+def cell(text: str, style: str = "") -> Text:
+    return Text(visible(text), style=style, no_wrap=True, end="")
+
+
+def disputed(text: str, is_disputed: bool, style: str = "") -> Text:
+    if is_disputed:
+        return Text(DISPUTED_MARK + visible(text), style=DISPUTED_STYLE, no_wrap=True, end="")
+    return cell(text, style)
+
+
+def lines(*parts: tuple[str, str] | str) -> Text:
+    """Assemble a multi-line renderable from (text, style) parts; text is made visible."""
+    out = Text(end="")
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        out.append(visible(text, one_line=False), style=style or None)
+    return out
