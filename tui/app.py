@@ -142,7 +142,9 @@ class DealmonApp(App):
             self.query_one(CapacityPane).show(self.evaluation)
             if isinstance(self.screen, DetailsScreen):
                 self.screen.refresh_details()
-        self.query_one("#panes").display = self.portfolio is not None
+        # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
+        self.screen.set_class(self.portfolio is None, "no-data")
+        self.screen.set_class(bool(self.errors), "has-errors")
         self._show_errors()
         self._show_status()
 
@@ -152,9 +154,6 @@ class DealmonApp(App):
             self.refresh_view()
 
     def _show_errors(self) -> None:
-        box = self.query_one("#errors")
-        box.display = bool(self.errors)
-        box.set_class(self.portfolio is None, "full")
         if not self.errors:
             return
         text = Text(end="")

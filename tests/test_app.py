@@ -1,0 +1,298 @@
+"""Pilot tests: press the keys, assert on what the widgets show. Clock and config are frozen."""
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from textual.widgets import Input, Static
+
+from conftest import REPO, deal_yaml, write
+from tui.app import DealmonApp
+from tui.panes.deal_terms import DealTermsPane
+from tui.screens.details import DetailsScreen
+from tui.screens.help import HelpScreen
+
+# 2026-11-29 12:00 in Los Angeles (the example's zone).
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self, moment: datetime = NOW) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def example(tmp_path):
+    target = tmp_path / "config"
+    shutil.copytree(REPO / "config", target)
+    return str(target)
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+def table_rows(app, table_id):
+    table = app.query_one(f"#{table_id}")
+    return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def status(app) -> str:
+    return text_of(app.query_one("#status", Static))
+
+
+async def test_three_panes_at_80x24(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for pane in ("#terms", "#countdowns", "#capacity"):
+            widget = app.query_one(pane)
+            assert widget.display and widget.region.height >= 6, pane
+        assert table_rows(app, "deal-table") == [
+            ["anthropic-spacex", "Anthropic → SpaceX", "±15B USD", "2029-05-31", "±90d either", "active"],
+            ["google-spacex", "Google → SpaceX", "11.04B USD", "2029-06-30", "90d either", "active"],
+        ]
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "33d", "ok", "google-spacex: exit right opens"]
+        exits = text_of(app.query_one("#exits"))
+        assert "anthropic-spacex: notice today → exit on 2027-02-27 · provider could end it ≤ 90d" in exits
+        assert "google-spacex: notice today → exit on 2027-04-01" in exits
+        totals = text_of(app.query_one("#capacity-totals"))
+        assert "At risk ≤90d 340,000 accelerators · 510 MW" in totals
+        assert "510 MW · 26.04B USD/yr" in totals
+        assert "139% of its revenue" in text_of(app.query_one("#capacity-providers"))
+        assert "now" in text_of(app.query_one("#timeline-numbers"))
+        assert status(app).startswith(" dealmon  ") and "as of 2026-11-29 (today)" in status(app)
+        assert "loaded 12:00:00" in status(app) and "ok 2 deals" in status(app)
+        # the deal table shows at least 4 rows at 80x24
+        assert app.query_one("#deal-table").region.height >= 5
+
+
+async def test_filter_and_clear(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "g", "o", "o")
+        assert app.query_one("#deal-filter", Input).has_focus
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["google-spacex"]
+        await pilot.press("enter")
+        assert app.query_one("#deal-table").has_focus
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["google-spacex"]
+        assert "filter: goo" in str(app.query_one(DealTermsPane).border_title)
+        await pilot.press("escape")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["anthropic-spacex", "google-spacex"]
+        # facilities and tags match too
+        await pilot.press("slash", *"colossus-1")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["anthropic-spacex"]
+        await pilot.press("escape")
+        await pilot.press("slash", *"memphis")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["anthropic-spacex"]
+
+
+async def test_sort_cycles_columns(tmp_path):
+    body = deal_yaml("start: 2026-01-01\ncommitment: 1M/month")
+    body += "  a:\n    buyer: Zed\n    provider: p\n    start: 2026-01-01\n    commitment: 9M/month\n"
+    path = write(tmp_path, "d.yaml", body)
+    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "d"]  # by id
+        await pilot.press("s")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d", "a"]  # by parties: B < Zed
+        await pilot.press("s")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "d"]  # commitment, largest first
+        assert "sort: commitment" in str(app.query_one(DealTermsPane).border_title)
+
+
+async def test_details_and_back_keeps_the_cursor(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down")
+        table = app.query_one("#deal-table")
+        assert table.cursor_row == 1
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailsScreen) and app.screen.deal_id == "google-spacex"
+        await pilot.press("escape")
+        await pilot.press("up", "enter")
+        body = text_of(app.screen.query_one("#details-body"))
+        assert "Deal anthropic-spacex  ·  active  ·  as of 2026-11-29" in body
+        assert "= start 2026-05-03 + 3 months = 2026-08-03" in body
+        assert "= notice today 2026-11-29 + 90 days = 2027-02-27" in body
+        assert "commitment            ±1.25B USD/month" not in body  # the mark is after the value
+        assert "1.25B USD/month = 15000000000 USD/yr ± disputed" in body
+        assert "[source: news-commentary — News commentary on the Anthropic–SpaceX deal]" in body
+        assert "notice.not_before     180 days  [source: musk-x-post" in body
+        assert "capacity              [{facility: colossus-1, share: 100%}]  [source: anthropic-announcement" in body
+        # Filter and sort do nothing while details cover the table.
+        await pilot.press("s")
+        assert app.query_one(DealTermsPane).sort_index == 0
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DetailsScreen)
+        assert table.cursor_row == 0
+
+
+async def test_details_from_the_countdowns_table(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#event-table").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailsScreen) and app.screen.deal_id == "google-spacex"
+
+
+async def test_time_travel_days_months_and_today(example):
+    clock = Clock(datetime(2027, 1, 31, 20, 0, tzinfo=timezone.utc))
+    app = DealmonApp([example], now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.as_of == date(2027, 1, 31) and "(today)" in status(app)
+        await pilot.press("right_curly_bracket")
+        assert app.as_of == date(2027, 2, 28) and "★ not today (Jan 31)" in status(app)
+        await pilot.press("right_curly_bracket")
+        assert app.as_of == date(2027, 3, 31)  # anchored: not Mar 28
+        await pilot.press("left_curly_bracket", "left_curly_bracket", "left_curly_bracket")
+        assert app.as_of == date(2026, 12, 31)
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "1d", "!!crit", "google-spacex: exit right opens"]
+        await pilot.press("right_square_bracket")
+        assert app.as_of == date(2027, 1, 1)  # the exit right is open now: no longer an event
+        assert [r[0] for r in table_rows(app, "event-table")] == ["2029-05-31", "2029-06-30"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.as_of == date(2026, 12, 30)
+        await pilot.press("t")
+        assert app.as_of == date(2027, 1, 31) and "(today)" in status(app)
+
+
+async def test_moves_to_the_new_day_at_local_midnight(example):
+    clock = Clock(datetime(2026, 11, 30, 7, 59, tzinfo=timezone.utc))  # 23:59 in Los Angeles
+    app = DealmonApp([example], now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.as_of == date(2026, 11, 29)
+        assert table_rows(app, "event-table")[0][1] == "33d"
+        clock.moment += timedelta(minutes=2)  # 00:01 in Los Angeles
+        app.tick()
+        await pilot.pause()
+        assert app.as_of == date(2026, 11, 30)
+        assert table_rows(app, "event-table")[0][1] == "32d"
+        assert "as of 2026-11-30 (today)" in status(app)
+
+
+async def test_as_of_flag_stays_fixed(example):
+    clock = Clock()
+    app = DealmonApp([example], as_of=date(2026, 12, 25), now=clock)
+    async with app.run_test(size=(100, 30)):
+        clock.moment += timedelta(days=3)
+        app.tick()
+        assert app.as_of == date(2026, 12, 25)
+        assert "★ not today" in status(app)
+
+
+async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
+    path = write(tmp_path, "d.yaml", deal_yaml("start: 2026-02-30\nrenewal: 3 m"))
+    app = DealmonApp([str(path)], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert not app.query_one("#panes").display and app.query_one("#errors").display
+        errors = text_of(app.query_one("#errors-body"))
+        assert f"{path}:8:12: start: expected a date YYYY-MM-DD, found '2026-02-30'" in errors
+        assert f"{path}:9:14: renewal: expected a duration" in errors
+        assert "INVALID: 2 error(s)" in status(app)
+        write(tmp_path, "d.yaml", deal_yaml("start: 2026-02-28"))
+        await pilot.press("r")
+        assert app.query_one("#panes").display and not app.query_one("#errors").display
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]
+        # A bad edit now keeps the last good data, marked stale.
+        write(tmp_path, "d.yaml", "deals: [\n")
+        await pilot.press("r")
+        assert app.query_one("#panes").display and app.query_one("#errors").display
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]
+        assert "STALE: 1 error(s)" in status(app)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+HOSTILE = ["Space[/]X", "[bold]x", "[link=https://x]x[/link]", "[@click=app.quit]x",
+           "\x1b[2Jwipe", "\x9b31mred", "\u202eevil", "[@click=app.screenshot('x.svg','/tmp')]y"]
+
+
+async def test_hostile_text_is_shown_literally(tmp_path):
+    import yaml
+
+    doc = {"providers": {"p": {"name": "[@click=app.quit]Prov[/]"}},
+           "facilities": {"f": {"name": "[b]F", "accelerators": {"[red]H100": 10}}},
+           "deals": {f"d{i}": {"buyer": text, "provider": "p", "start": "2026-01-01", "end": "2027-01-01",
+                               "notes": text, "tags": [text],
+                               "capacity": [{"facility": "f", "share": "10%"}],
+                               "claims": [{"field": "buyer", "value": text, "note": text}]}
+                     for i, text in enumerate(HOSTILE)}}
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
+    async with app.run_test(size=(160, 48)) as pilot:
+        rows = table_rows(app, "deal-table")
+        assert [r[1] for r in rows] == [
+            "Space[/]X → [@click=app.quit]Prov[/]", "[bold]x → [@click=app.quit]Prov[/]",
+            "[link=https://x]x[/link] → [@click=app.quit]Prov[/]", "[@click=app.quit]x → [@click=app.quit]Prov[/]",
+            "␛[2Jwipe → [@click=app.quit]Prov[/]", "<U+009B>31mred → [@click=app.quit]Prov[/]",
+            "<U+202E>evil → [@click=app.quit]Prov[/]",
+            "[@click=app.screenshot('x.svg','/tmp')]y → [@click=app.quit]Prov[/]"]
+        assert "[red]H100" in text_of(app.query_one("#capacity-totals"))
+        await pilot.click("#deal-table", offset=(30, 2))  # a click on the cell runs no action
+        await pilot.press("slash", *"space[/]")  # typed into the filter: no time travel
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d0"]
+        assert app.as_of == date(2026, 11, 29)
+        await pilot.press("escape", "enter")
+        body = text_of(app.screen.query_one("#details-body"))
+        assert "Space[/]X" in body
+        for bad in ("\x1b", "\x9b", "\u202e"):
+            assert bad not in body
+        await pilot.press("escape")
+        assert app.is_running
+    assert not list(tmp_path.glob("*.svg"))
+
+
+async def test_too_small_says_so_and_recovers(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        message = app.query_one("#too-small")
+        assert message.display and not app.query_one("#panes").display
+        assert "Terminal too small: 60×20" in text_of(message)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not message.display and app.query_one("#panes").display
+        await pilot.resize_terminal(1, 1)
+        await pilot.pause()
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert app.screen.has_class("wide")
+
+
+async def test_help_and_palette_list_the_keys(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = text_of(app.screen.query_one(Static))
+        for key in ("q ", "r ", "/ ", "s ", "enter", "esc", "[ ]", "{ }", "t ", "ctrl+p"):
+            assert key in text
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Reload", "Filter deals", "Sort deals", "Deal details", "Next day", "Previous month",
+                      "Back to today", "Help", "Quit"):
+            assert title in titles
+
+
+async def test_refresh_updates_cells_by_key_without_refilling(example, monkeypatch):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one("#event-table")
+        calls = {"add_row": 0, "update_cell": 0, "clear": 0}
+        for name in calls:
+            original = getattr(table, name)
+
+            def spy(*args, _name=name, _original=original, **kwargs):
+                calls[_name] += 1
+                return _original(*args, **kwargs)
+            monkeypatch.setattr(table, name, spy)
+        app.refresh_view()  # same day, same data: nothing is sent
+        assert calls == {"add_row": 0, "update_cell": 0, "clear": 0}
+        await pilot.press("right_square_bracket")  # one day later: only the days cells change
+        assert calls["add_row"] == 0 and calls["clear"] == 0
+        assert calls["update_cell"] == 3
