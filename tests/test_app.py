@@ -45,9 +45,21 @@ def status(app) -> str:
     return text_of(app.query_one("#status", Static))
 
 
+async def loaded(pilot):
+    """Wait until the load worker has finished and its result is on screen."""
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.loading and app.result is not None:
+            return
+    raise AssertionError("the load never finished")
+
+
 async def test_three_panes_at_80x24(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await pilot.pause()
         for pane in ("#terms", "#countdowns", "#capacity"):
             widget = app.query_one(pane)
@@ -74,6 +86,7 @@ async def test_three_panes_at_80x24(example):
 async def test_filter_and_clear(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         await pilot.press("slash", "g", "o", "o")
         assert app.query_one("#deal-filter", Input).has_focus
         assert [r[0] for r in table_rows(app, "deal-table")] == ["google-spacex"]
@@ -97,6 +110,7 @@ async def test_sort_cycles_columns(tmp_path):
     path = write(tmp_path, "d.yaml", body)
     app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "d"]  # by id
         await pilot.press("s")
         assert [r[0] for r in table_rows(app, "deal-table")] == ["d", "a"]  # by parties: B < Zed
@@ -108,6 +122,7 @@ async def test_sort_cycles_columns(tmp_path):
 async def test_details_and_back_keeps_the_cursor(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
         await pilot.press("down")
         table = app.query_one("#deal-table")
         assert table.cursor_row == 1
@@ -135,6 +150,7 @@ async def test_details_and_back_keeps_the_cursor(example):
 async def test_details_from_the_countdowns_table(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
         app.query_one("#event-table").focus()
         await pilot.press("enter")
         assert isinstance(app.screen, DetailsScreen) and app.screen.deal_id == "google-spacex"
@@ -144,6 +160,7 @@ async def test_time_travel_days_months_and_today(example):
     clock = Clock(datetime(2027, 1, 31, 20, 0, tzinfo=timezone.utc))
     app = DealmonApp([example], now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         assert app.as_of == date(2027, 1, 31) and "(today)" in status(app)
         await pilot.press("right_curly_bracket")
         assert app.as_of == date(2027, 2, 28) and "★ not today (Jan 31)" in status(app)
@@ -165,6 +182,7 @@ async def test_moves_to_the_new_day_at_local_midnight(example):
     clock = Clock(datetime(2026, 11, 30, 7, 59, tzinfo=timezone.utc))  # 23:59 in Los Angeles
     app = DealmonApp([example], now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         assert app.as_of == date(2026, 11, 29)
         assert table_rows(app, "event-table")[0][1] == "33d"
         clock.moment += timedelta(minutes=2)  # 00:01 in Los Angeles
@@ -178,7 +196,8 @@ async def test_moves_to_the_new_day_at_local_midnight(example):
 async def test_as_of_flag_stays_fixed(example):
     clock = Clock()
     app = DealmonApp([example], as_of=date(2026, 12, 25), now=clock)
-    async with app.run_test(size=(100, 30)):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         clock.moment += timedelta(days=3)
         app.tick()
         assert app.as_of == date(2026, 12, 25)
@@ -189,6 +208,7 @@ async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
     path = write(tmp_path, "d.yaml", deal_yaml("start: 2026-02-30\nrenewal: 3 m"))
     app = DealmonApp([str(path)], now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         assert not app.query_one("#panes").display and app.query_one("#errors").display
         errors = text_of(app.query_one("#errors-body"))
         assert f"{path}:8:12: start: expected a date YYYY-MM-DD, found '2026-02-30'" in errors
@@ -196,11 +216,14 @@ async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
         assert "INVALID: 2 error(s)" in status(app)
         write(tmp_path, "d.yaml", deal_yaml("start: 2026-02-28"))
         await pilot.press("r")
+        await loaded(pilot)
         assert app.query_one("#panes").display and not app.query_one("#errors").display
         assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]
         # A bad edit now keeps the last good data, marked stale.
         write(tmp_path, "d.yaml", "deals: [\n")
         await pilot.press("r")
+        await loaded(pilot)
+        await loaded(pilot)
         assert app.query_one("#panes").display and app.query_one("#errors").display
         assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]
         assert "STALE: 1 error(s)" in status(app)
@@ -226,6 +249,7 @@ async def test_hostile_text_is_shown_literally(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
     async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
         rows = table_rows(app, "deal-table")
         assert [r[1] for r in rows] == [
             "Space[/]X → [@click=app.quit]Prov[/]", "[bold]x → [@click=app.quit]Prov[/]",
@@ -251,6 +275,7 @@ async def test_hostile_text_is_shown_literally(tmp_path):
 async def test_too_small_says_so_and_recovers(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(60, 20)) as pilot:
+        await loaded(pilot)
         message = app.query_one("#too-small")
         assert message.display and not app.query_one("#panes").display
         assert "Terminal too small: 60×20" in text_of(message)
@@ -267,6 +292,7 @@ async def test_too_small_says_so_and_recovers(example):
 async def test_help_and_palette_list_the_keys(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen.query_one(Static))
@@ -282,6 +308,7 @@ async def test_help_and_palette_list_the_keys(example):
 async def test_refresh_updates_cells_by_key_without_refilling(example, monkeypatch):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
         table = app.query_one("#event-table")
         calls = {"add_row": 0, "update_cell": 0, "clear": 0}
         for name in calls:

@@ -6,7 +6,7 @@ shared by every pane.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -16,18 +16,20 @@ from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from textual.worker import Worker, WorkerState
+
 from .core.clock import today as today_in, zone_name
 from .core.dates import add_months
-from .core.evaluate import Evaluation, evaluate
-from .core.loader import LoadResult, load
-from .core.model import Portfolio
-from .core.problems import Problem
 from .panes.capacity import CapacityPane
 from .panes.countdowns import CountdownsPane
 from .panes.deal_terms import DealTermsPane
-from .screens.details import DetailsScreen
-from .screens.help import HelpScreen
 from .widgets.cells import cell
+
+if TYPE_CHECKING:  # the loader (PyYAML) and the evaluation are imported by the load worker
+    from .core.evaluate import Evaluation
+    from .core.loader import LoadResult
+    from .core.model import Portfolio
+    from .core.problems import Problem
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
@@ -72,6 +74,7 @@ class DealmonApp(App):
         self.loaded_at: datetime | None = None
         self.evaluation: Evaluation | None = None
         self._today: date | None = None
+        self.loading = False
 
     # --- layout --------------------------------------------------------------------------
 
@@ -88,7 +91,8 @@ class DealmonApp(App):
 
     def on_mount(self) -> None:
         self._fit(self.size.width, self.size.height)
-        self.reload()
+        # Load after the first frame: the layout paints at once, the data follows.
+        self.call_after_refresh(self.reload)
         self.set_interval(TICK_SECONDS, self.tick)
         self.query_one("#deal-table").focus()
 
@@ -121,8 +125,33 @@ class DealmonApp(App):
         return self.fixed_as_of or self.today()
 
     def reload(self) -> None:
-        """Load the files; only a whole valid load replaces the data on screen."""
-        result = load(self.paths)
+        """Load the files in a thread; the screen stays live and paints before the data."""
+        self.loading = True
+        self._show_status()
+        self.run_worker(self._load_files, group="load", exclusive=True, thread=True, exit_on_error=False)
+
+    def _load_files(self) -> LoadResult:
+        from .core.loader import load  # PyYAML and the loader: off the UI thread, off the start path
+
+        return load(self.paths)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "load":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.apply_load(worker.result)
+        elif event.state == WorkerState.ERROR:  # a bug, not bad input: say so, keep the data
+            from .core.problems import Problem
+
+            self.loading = False
+            self.errors = [Problem(self.paths[0] if self.paths else "config", 1, 1,
+                                   f"internal error while loading: {worker.error!r}")]
+            self.refresh_view()
+
+    def apply_load(self, result: LoadResult) -> None:
+        """Only a whole valid load replaces the data on screen."""
+        self.loading = False
         self.result = result
         if result.ok:
             self.portfolio = result.portfolio
@@ -136,17 +165,21 @@ class DealmonApp(App):
         """Evaluate once for the current as-of date and hand the result to every pane."""
         self._today = self.today()
         if self.portfolio is not None:
+            from .core.evaluate import evaluate
+
             self.evaluation = evaluate(self.portfolio, self.as_of)
             self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
             self.query_one(CountdownsPane).show(self.evaluation)
             self.query_one(CapacityPane).show(self.evaluation)
-            if isinstance(self.screen, DetailsScreen):
-                self.screen.refresh_details()
+            refresh_details = getattr(self.screen, "refresh_details", None)
+            if refresh_details is not None:  # an open details screen follows the data
+                refresh_details()
         # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
         self.screen.set_class(self.portfolio is None, "no-data")
         self.screen.set_class(bool(self.errors), "has-errors")
         self._show_errors()
         self._show_status()
+        self.refresh_bindings()  # filter/sort/details come and go with the data
 
     def tick(self) -> None:
         """The app-wide tick: move to the new day at midnight, without a restart."""
@@ -171,7 +204,7 @@ class DealmonApp(App):
     def _show_status(self) -> None:
         result = self.result
         source = "bundled example" if result and result.bundled else (result.label if result else "")
-        as_of, today = self.as_of, self._today
+        as_of, today = self.as_of, self._today or self.today()
         line = Text(end="")
         line.append(" dealmon ", style="bold reverse")
         line.append(" ")
@@ -190,6 +223,8 @@ class DealmonApp(App):
             line.append(f" · INVALID: {len(self.errors)} error(s)", style="bold red")
         elif self.portfolio is not None:
             line.append(f" · ok {len(self.portfolio.deals)} deals", style="green")
+        if self.loading:
+            line.append(" · loading…", style="italic")
         self.query_one("#status", Static).update(line)
 
     # --- actions ---------------------------------------------------------------------------
@@ -199,7 +234,7 @@ class DealmonApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Filter, sort and details act on the main screen's tables: not while a details or
         # help screen covers them (time travel and reload still work there).
-        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+        if action in self.MAIN_SCREEN_ACTIONS and (len(self.screen_stack) > 1 or self.portfolio is None):
             return False
         return True
 
@@ -216,7 +251,7 @@ class DealmonApp(App):
 
     def action_back(self) -> None:
         terms = self.query_one(DealTermsPane)
-        if terms.filter_text or self.query_one("#deal-filter").display:
+        if terms.filter_text or terms.filter_open:
             terms.clear_filter()
 
     def _selected_deal(self) -> str | None:
@@ -229,10 +264,15 @@ class DealmonApp(App):
     def action_details(self) -> None:
         deal_id = self._selected_deal()
         if deal_id is not None and self.evaluation is not None and deal_id in self.evaluation.deals:
-            self.push_screen(DetailsScreen(deal_id))
+            self.show_details(deal_id)
+
+    def show_details(self, deal_id: str) -> None:
+        from .screens.details import DetailsScreen  # imported on first use: faster start
+
+        self.push_screen(DetailsScreen(deal_id))
 
     def on_deal_terms_pane_selected(self, message: DealTermsPane.Selected) -> None:
-        self.push_screen(DetailsScreen(message.deal_id))
+        self.show_details(message.deal_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "event-table":
@@ -261,6 +301,8 @@ class DealmonApp(App):
         self.refresh_view()
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -2,14 +2,18 @@
 provider with concentration; a 24-month timeline chart with the numbers beside it."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Sparkline, Static
 
 from ..core import formatting as fmt
-from ..core.evaluate import Evaluation, Figures
 from ..widgets.cells import cell
+
+if TYPE_CHECKING:
+    from ..core.evaluate import Evaluation, Figures
 
 
 def _figures(f: Figures) -> str:
@@ -17,6 +21,8 @@ def _figures(f: Figures) -> str:
 
 
 class CapacityPane(VerticalScroll):
+    BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
+
     def compose(self) -> ComposeResult:
         yield Static(id="capacity-totals")
         with Horizontal(id="timeline-row"):

@@ -3,14 +3,18 @@ the exit that notice given today would bring, and whether the other side could e
 the horizon."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ..core.evaluate import Evaluation
 from ..widgets.cells import LEVEL_MARK, LEVEL_STYLE, cell
 from ..widgets.keyed_table import KeyedTable
+
+if TYPE_CHECKING:
+    from ..core.evaluate import Evaluation
 
 COLUMNS = [("date", "date"), ("days", "days"), ("band", "band"), ("event", "deal: event")]
 EVENT_LABEL = {"start": "starts", "exit_right": "exit right opens", "notice_deadline": "notice deadline",
@@ -18,6 +22,8 @@ EVENT_LABEL = {"start": "starts", "exit_right": "exit right opens", "notice_dead
 
 
 class CountdownsPane(Vertical):
+    BORDER_TITLE = "Countdowns"  # shown from the first frame, before the data arrives
+
     def compose(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="event-table")
         yield Static(id="exits")

@@ -6,9 +6,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input
 
+from typing import TYPE_CHECKING
+
 from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation
-from ..core.model import Portfolio
+
+if TYPE_CHECKING:
+    from ..core.evaluate import DealState, Evaluation
+    from ..core.model import Portfolio
 from ..widgets.cells import STATUS_STYLE, cell, disputed
 from ..widgets.keyed_table import KeyedTable
 
@@ -55,6 +59,8 @@ def matches(s: DealState, portfolio: Portfolio, needle: str) -> bool:
 class DealTermsPane(Vertical):
     """The deal terms table, its filter input and its sort order."""
 
+    BORDER_TITLE = "Deal terms"  # shown from the first frame, before the data arrives
+
     class Selected(Message):
         def __init__(self, deal_id: str) -> None:
             super().__init__()
@@ -69,8 +75,11 @@ class DealTermsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="deal-table")
-        yield Input(placeholder="filter: id, party, facility, tag — enter keeps it, esc clears",
-                    id="deal-filter")
+
+    def on_mount(self) -> None:
+        # The (hidden) filter box is mounted after the first frame: a faster first paint.
+        self.call_after_refresh(self.mount, Input(
+            placeholder="filter: id, party, facility, tag — enter keeps it, esc clears", id="deal-filter"))
 
     @property
     def table(self) -> KeyedTable:
@@ -131,15 +140,19 @@ class DealTermsPane(Vertical):
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         self._render_rows()
 
+    @property
+    def filter_open(self) -> bool:
+        return any(box.display for box in self.query("#deal-filter"))
+
     def open_filter(self) -> None:
-        box = self.query_one("#deal-filter", Input)
-        box.display = True
-        box.focus()
+        for box in self.query("#deal-filter").results(Input):
+            box.display = True
+            box.focus()
 
     def clear_filter(self) -> None:
-        box = self.query_one("#deal-filter", Input)
-        box.value = ""
-        box.display = False
+        for box in self.query("#deal-filter").results(Input):
+            box.value = ""
+            box.display = False
         self.filter_text = ""
         self._render_rows()
         self.table.focus()
