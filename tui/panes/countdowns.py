@@ -47,7 +47,7 @@ class CountdownsPane(Vertical):
                 cell(f"{e.deal}: {EVENT_LABEL[e.kind]}"),
             )
         self.table.show_rows(rows)  # ev.events is already in date order
-        self.border_title = f"Countdowns · {len(rows)} events"
+        self.border_title = f"Countdowns · {len(rows)} event{'' if len(rows) == 1 else 's'}"
 
         other = "provider" if ev.settings.side == "buyer" else "buyer"
         horizon = ev.settings.horizon_days

@@ -86,7 +86,7 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
     if deal.notes:
         out.append("\n")
         out.append(f"{'notes':<22}", style="bold")
-        out.append(visible(deal.notes, one_line=False))
+        out.append(visible(deal.notes, one_line=False).replace("\n", "\n" + " " * 22))
 
     heading("Computed dates (how each was derived)")
     for name, label in COMPUTED:
