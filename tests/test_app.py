@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled
 
 from conftest import REPO, deal_yaml, write
 from tui.app import DealmonApp
@@ -48,8 +49,13 @@ def status(app) -> str:
 async def loaded(pilot):
     """Wait until the load worker has finished and its result is on screen."""
     app = pilot.app
-    for _ in range(200):
-        await app.workers.wait_for_complete()
+    for _ in range(400):
+        try:
+            loads = [w for w in app.workers if w.group == "load"]
+            if loads:  # (an empty list would mean: wait for every worker, the watcher too)
+                await app.workers.wait_for_complete(loads)
+        except WorkerCancelled:  # a newer load (the watcher saw a write) replaced it
+            pass
         await pilot.pause()
         if not app.loading and app.result is not None:
             return
@@ -222,7 +228,6 @@ async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
         # A bad edit now keeps the last good data, marked stale.
         write(tmp_path, "d.yaml", "deals: [\n")
         await pilot.press("r")
-        await loaded(pilot)
         await loaded(pilot)
         assert app.query_one("#panes").display and app.query_one("#errors").display
         assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]

@@ -24,13 +24,15 @@ def example_cwd():
 
 
 def make_app(paths):
-    return DealmonApp(paths, now=lambda: NOW)
+    return DealmonApp(paths, now=lambda: NOW, watch=False)
 
 
 async def loaded(pilot):
     app = pilot.app
     for _ in range(200):
-        await app.workers.wait_for_complete()
+        loads = [w for w in app.workers if w.group == "load"]
+        if loads:
+            await app.workers.wait_for_complete(loads)
         await pilot.pause()
         if not app.loading and app.result is not None:
             return

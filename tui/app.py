@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from .core.clock import today as today_in, zone_name
 from .core.dates import add_months
+from .core.locations import default_paths
 from .panes.capacity import CapacityPane
 from .panes.countdowns import CountdownsPane
 from .panes.deal_terms import DealTermsPane
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the loader (PyYAML) and the evaluation are imported by the 
     from .core.loader import LoadResult
     from .core.model import Portfolio
     from .core.problems import Problem
+    from .watcher import Snapshot
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
@@ -61,9 +63,11 @@ class DealmonApp(App):
     ]
 
     def __init__(self, paths: list[str] | None = None, as_of: date | None = None,
-                 now: Callable[[], datetime] = utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now, watch: bool = True) -> None:
         super().__init__()
-        self.paths = paths or None
+        self.paths, self.bundled = (list(paths), False) if paths else default_paths()
+        self.watch_files = watch
+        self.watch_mode = ""  # "watching" or "polling (why)", shown in the header
         self.now = now  # injectable clock (tests freeze it)
         self.fixed_as_of: date | None = as_of  # None: follow today
         self._travel_anchor: date | None = None
@@ -95,6 +99,38 @@ class DealmonApp(App):
         self.call_after_refresh(self.reload)
         self.set_interval(TICK_SECONDS, self.tick)
         self.query_one("#deal-table").focus()
+        self._install_signals()
+
+    # --- signals ---------------------------------------------------------------------------
+
+    def _install_signals(self) -> None:
+        """SIGUSR1 reloads (the btop/calcurse convention); SIGTERM and SIGHUP end the app
+        cleanly, through Textual's own shutdown, so the terminal is restored."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        self._signals = []
+        for sig, handler in ((signal.SIGUSR1, self.reload), (signal.SIGTERM, lambda: self._terminate(15)),
+                             (signal.SIGHUP, lambda: self._terminate(1))):
+            try:
+                loop.add_signal_handler(sig, handler)
+                self._signals.append(sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals
+                pass
+
+    def _terminate(self, signum: int) -> None:
+        self.exit(return_code=128 + signum)
+
+    def on_unmount(self) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for sig in getattr(self, "_signals", []):
+            loop.remove_signal_handler(sig)
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
@@ -124,23 +160,32 @@ class DealmonApp(App):
     def as_of(self) -> date:
         return self.fixed_as_of or self.today()
 
-    def reload(self) -> None:
-        """Load the files in a thread; the screen stays live and paints before the data."""
+    def reload(self, snapshot: Snapshot | None = None) -> None:
+        """Load the files in a thread; the screen stays live and paints before the data.
+
+        `snapshot`: the files as the watcher read them (settled); None reads them now."""
         self.loading = True
         self._show_status()
-        self.run_worker(self._load_files, group="load", exclusive=True, thread=True, exit_on_error=False)
+        self.run_worker(lambda: self._load_files(snapshot), group="load", exclusive=True, thread=True,
+                        exit_on_error=False)
 
-    def _load_files(self) -> LoadResult:
-        from .core.loader import load  # PyYAML and the loader: off the UI thread, off the start path
+    def _load_files(self, snapshot: Snapshot | None) -> tuple[LoadResult, Snapshot]:
+        # PyYAML, the loader and the watcher: imported off the UI thread and off the start path.
+        from .core.loader import load
+        from .watcher import take_snapshot
 
-        return load(self.paths)
+        if snapshot is None:
+            snapshot = take_snapshot(self.paths)
+        return load(self.paths, snapshot.contents), snapshot
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
-            self.apply_load(worker.result)
+            result, snapshot = worker.result
+            self.apply_load(result)
+            self._start_watching(snapshot)
         elif event.state == WorkerState.ERROR:  # a bug, not bad input: say so, keep the data
             from .core.problems import Problem
 
@@ -153,6 +198,7 @@ class DealmonApp(App):
         """Only a whole valid load replaces the data on screen."""
         self.loading = False
         self.result = result
+        before = self.evaluation
         if result.ok:
             self.portfolio = result.portfolio
             self.errors = []
@@ -160,6 +206,37 @@ class DealmonApp(App):
         else:
             self.errors = list(result.errors)
         self.refresh_view()
+        if result.ok and before is not None and self.evaluation is not None:
+            self._notify_changes(before, self.evaluation)
+
+    def _notify_changes(self, before: Evaluation, after: Evaluation) -> None:
+        from .core.changes import compare
+        from .core.text import visible
+
+        if before.as_of != after.as_of:  # the day moved meanwhile: not a change of the files
+            return
+        changes = compare(before, after)
+        # File text (deal ids) in a notification: made visible, never parsed as markup.
+        self.notify(visible(changes.summary(), one_line=False), title="Reloaded", markup=False,
+                    timeout=8 if changes else 3)
+
+    # --- watching ----------------------------------------------------------------------------
+
+    def _start_watching(self, baseline: Snapshot) -> None:
+        if not self.watch_files or self.watch_mode:
+            return
+        self.watch_mode = "starting"
+        self.run_worker(self._watch(baseline), group="watch", exclusive=True, exit_on_error=False)
+
+    async def _watch(self, baseline: Snapshot) -> None:
+        from .watcher import Watcher
+
+        await Watcher(self.paths, on_change=self.reload, on_mode=self._set_watch_mode).run(baseline)
+
+    def _set_watch_mode(self, mode: str) -> None:
+        if mode != self.watch_mode:
+            self.watch_mode = mode
+            self._show_status()
 
     def refresh_view(self) -> None:
         """Evaluate once for the current as-of date and hand the result to every pane."""
@@ -202,8 +279,7 @@ class DealmonApp(App):
         self.query_one("#errors-body", Static).update(text)
 
     def _show_status(self) -> None:
-        result = self.result
-        source = "bundled example" if result and result.bundled else (result.label if result else "")
+        source = "bundled example" if self.bundled else ", ".join(self.paths)
         as_of, today = self.as_of, self._today or self.today()
         line = Text(end="")
         line.append(" dealmon ", style="bold reverse")
@@ -223,6 +299,8 @@ class DealmonApp(App):
             line.append(f" · INVALID: {len(self.errors)} error(s)", style="bold red")
         elif self.portfolio is not None:
             line.append(f" · ok {len(self.portfolio.deals)} deals", style="green")
+        if self.watch_mode.startswith("polling"):
+            line.append(f" · {self.watch_mode}", style="yellow")
         if self.loading:
             line.append(" · loading…", style="italic")
         self.query_one("#status", Static).update(line)
@@ -320,5 +398,6 @@ class DealmonApp(App):
 
 
 def run_app(paths: list[str] | None, as_of: date | None) -> int:
-    DealmonApp(paths, as_of).run()
-    return 0
+    app = DealmonApp(paths, as_of)
+    app.run()
+    return app.return_code or 0

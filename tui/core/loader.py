@@ -9,12 +9,12 @@ import difflib
 import gc
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 from . import values as v
 from .dates import Duration, calendar_codes
 from .evaluate import exit_right_opens
+from .locations import BUNDLED_DIR, default_paths  # noqa: F401 - re-exported
 from .model import (
     CapacityLine, Claim, Deal, Facility, Loc, Notice, Portfolio, Provider, ServedNotice,
     Settings, Source,
@@ -23,7 +23,6 @@ from .problems import Problem, Problems
 from .yamlnodes import Mapping, Node, Scalar, Sequence, compose, describe
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "example"
 _IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
 KINDS = ("sources", "providers", "facilities", "deals")
 TOP_LEVEL = ("version", "settings") + KINDS
@@ -44,17 +43,6 @@ class LoadResult:
 
 
 # --- which files -----------------------------------------------------------------------------
-
-def default_paths(environ: dict[str, str] | None = None, cwd: str | None = None) -> tuple[list[str], bool]:
-    """SPEC §1 default chain: $DEALMON_CONFIG, else ./config, else the bundled example."""
-    environ = os.environ if environ is None else environ
-    if environ.get("DEALMON_CONFIG"):
-        return [environ["DEALMON_CONFIG"]], False
-    local = os.path.join(cwd or ".", "config") if cwd else "config"
-    if os.path.isdir(local):
-        return [local], False
-    return [str(BUNDLED_DIR)], True
-
 
 def _ignored(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
@@ -90,8 +78,8 @@ def config_files(paths: list[str], problems: Problems) -> list[str]:
     return files
 
 
-def read_text(path: str, problems: Problems) -> str | None:
-    """Read one file as UTF-8 (a BOM is fine); None after reporting why it could not be read."""
+def read_bytes(path: str, problems: Problems) -> bytes | None:
+    """The file's bytes, or None after reporting why it could not be read."""
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
@@ -102,6 +90,21 @@ def read_text(path: str, problems: Problems) -> str | None:
     except OSError as exc:
         problems.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
         return None
+    if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
+        problems.error(path, 1, 1, f"file is over the limit of {MAX_FILE_BYTES:,} bytes")
+        return None
+    return data
+
+
+def read_text(path: str, problems: Problems, data: bytes | None = None) -> str | None:
+    """Read one file as UTF-8 (a BOM is fine); None after reporting why it could not be read.
+
+    `data`, when given, is the file's content as already read (the watcher reads each file
+    until two reads agree, and the load must use exactly those bytes)."""
+    if data is None:
+        data = read_bytes(path, problems)
+        if data is None:
+            return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -426,21 +429,24 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Con
 
 # --- the load --------------------------------------------------------------------------------
 
-def load(paths: list[str] | None = None) -> LoadResult:
-    """Load a portfolio from `paths` (default: SPEC §1's chain)."""
+def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = None) -> LoadResult:
+    """Load a portfolio from `paths` (default: SPEC §1's chain).
+
+    `contents` maps file paths (as listed by `config_files`) to bytes already read; files not
+    in it are read from disk."""
     # A load allocates millions of small acyclic objects; the cyclic GC would rescan them
     # again and again (measured: it doubles the time of a 10,000-deal load). Nothing here
     # makes reference cycles, so pausing it is safe.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths)
+        return _load(paths, contents or {})
     finally:
         if paused:
             gc.enable()
 
 
-def _load(paths: list[str] | None) -> LoadResult:
+def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
     problems = Problems()
     bundled = False
     if not paths:
@@ -449,7 +455,7 @@ def _load(paths: list[str] | None) -> LoadResult:
     files = config_files(paths, problems)
     roots: list[tuple[str, Mapping]] = []
     for path in files:
-        text = read_text(path, problems)
+        text = read_text(path, problems, contents.get(path))
         if text is None:
             continue
         before = len(problems.errors)

@@ -1,0 +1,62 @@
+"""What a reload changed: deals added and removed, dates that moved, countdowns that changed band."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .evaluate import Evaluation
+
+DATE_FIELDS = ("exit_right_from", "exit_date", "term_end", "notice_deadline", "earliest_exit_if_notice_today")
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # "deal: field old → new"
+    bands: list[str] = field(default_factory=list)  # "deal: kind old → new"
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.moved or self.bands)
+
+    def summary(self, limit: int = 8) -> str:
+        """A few lines for a notification; the first says how much changed."""
+        if not self:
+            return "no changes to deals, dates or bands"
+        head = []
+        if self.added:
+            head.append(f"{len(self.added)} added")
+        if self.removed:
+            head.append(f"{len(self.removed)} removed")
+        if self.moved:
+            head.append(f"{len(self.moved)} date(s) moved")
+        if self.bands:
+            head.append(f"{len(self.bands)} band change(s)")
+        lines = ([f"+ {d}" for d in self.added] + [f"- {d}" for d in self.removed] + self.moved + self.bands)
+        shown = lines[:limit]
+        if len(lines) > limit:
+            shown.append(f"… and {len(lines) - limit} more")
+        return " · ".join(head) + "\n" + "\n".join(shown)
+
+
+def _bands(ev: Evaluation, ident: str) -> dict[str, tuple[str, str]]:
+    """kind -> (level, date) of a deal's first event of each kind."""
+    out: dict[str, tuple[str, str]] = {}
+    for e in ev.deals[ident].events:
+        out.setdefault(e.kind, (e.level, e.date.isoformat()))
+    return out
+
+
+def compare(old: Evaluation, new: Evaluation) -> Changes:
+    changes = Changes(added=sorted(set(new.deals) - set(old.deals)),
+                      removed=sorted(set(old.deals) - set(new.deals)))
+    for ident in sorted(set(old.deals) & set(new.deals)):
+        before, after = old.deals[ident], new.deals[ident]
+        for name in DATE_FIELDS:
+            a, b = getattr(before, name), getattr(after, name)
+            if a != b:
+                changes.moved.append(f"{ident}: {name} {a or '—'} → {b or '—'}")
+        old_bands, new_bands = _bands(old, ident), _bands(new, ident)
+        for kind in sorted(set(old_bands) & set(new_bands)):
+            if old_bands[kind][0] != new_bands[kind][0]:
+                changes.bands.append(f"{ident}: {kind} {old_bands[kind][0]} → {new_bands[kind][0]}")
+    return changes
