@@ -17,7 +17,7 @@ def ev(tmp_path, body):
 def test_no_changes(tmp_path):
     a = ev(tmp_path, "start: 2026-01-01\nend: 2027-06-01")
     changes = compare(a, a)
-    assert not changes and changes.summary() == "no changes to deals, dates or bands"
+    assert not changes and changes.summary() == "no deal added or removed, no date moved, no band changed"
 
 
 def test_added_removed_moved_and_bands(tmp_path):

@@ -82,6 +82,39 @@ def take_snapshot(paths: list[str]) -> Snapshot:
     return Snapshot(tuple(files), contents, digest.hexdigest(), _stat_signature(files))
 
 
+def open_for_writing(files: tuple[str, ...] | list[str]) -> bool:
+    """Whether some process holds one of `files` open for writing (Linux /proc; else False).
+
+    A writer that pauses mid-file leaves a valid but truncated file that reads the same twice;
+    while it still holds the file open for writing, the change has not settled."""
+    targets = {os.path.realpath(f) for f in files}
+    if not targets or not os.path.isdir("/proc/self/fd"):
+        return False
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return False
+    for pid in pids:
+        fd_dir = f"/proc/{pid}/fd"
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"{fd_dir}/{fd}") not in targets:
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as fh:
+                    for line in fh:
+                        if line.startswith("flags:"):
+                            if int(line.split()[1], 8) & 3:  # O_WRONLY or O_RDWR
+                                return True
+                            break
+            except (OSError, ValueError):
+                continue
+    return False
+
+
 def _existing_ancestor(path: str) -> str:
     path = os.path.abspath(path)
     while not os.path.isdir(path) and os.path.dirname(path) != path:
@@ -149,14 +182,15 @@ class Watcher:
         self.last = Snapshot()
 
     async def settled_snapshot(self) -> Snapshot:
-        """Read until two reads `settle` seconds apart agree (a writer may still be busy)."""
+        """Read until two reads `settle` seconds apart agree and no process still holds a file
+        open for writing (a writer may be busy, or paused mid-file)."""
         current = await asyncio.to_thread(take_snapshot, self.paths)
         if current.digest == self.last.digest:
             return current
-        for _ in range(50):  # a file rewritten without pause for 5 s is taken as it is then
+        for _ in range(50):  # a file written for 5 s without end is taken as it is then
             await asyncio.sleep(self.settle)
             again = await asyncio.to_thread(take_snapshot, self.paths)
-            if again.digest == current.digest:
+            if again.digest == current.digest and not await asyncio.to_thread(open_for_writing, again.files):
                 return again
             current = again
         return current

@@ -21,7 +21,7 @@ class Changes:
     def summary(self, limit: int = 8) -> str:
         """A few lines for a notification; the first says how much changed."""
         if not self:
-            return "no changes to deals, dates or bands"
+            return "no deal added or removed, no date moved, no band changed"
         head = []
         if self.added:
             head.append(f"{len(self.added)} added")
