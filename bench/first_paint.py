@@ -36,36 +36,63 @@ Bare().run()
 """
 
 
-def time_to_marker(cmd: list[str], marker: bytes, timeout: float = 30.0) -> float:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
-    env.pop("NO_COLOR", None)
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=REPO,
-                            start_new_session=True)
-    os.close(slave)
-    seen = b""
-    try:
-        while time.perf_counter() - started < timeout:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            seen += chunk
-            if marker in seen:
-                return time.perf_counter() - started
-        raise SystemExit(f"marker {marker!r} not seen within {timeout}s from {' '.join(cmd)}")
-    finally:
+class pty_app:
+    """Run a command in a fresh pseudo-terminal; `wait_for(marker)` reads its output until then."""
+
+    def __init__(self, cmd: list[str], size: tuple[int, int] = (80, 24)) -> None:
+        self.cmd, self.size = cmd, size
+        self.output = b""
+
+    def __enter__(self) -> "pty_app":
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.size[1], self.size[0], 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+        env.pop("NO_COLOR", None)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=REPO,
+                                     start_new_session=True)
+        os.close(slave)
+        return self
+
+    def wait_for(self, marker: bytes, timeout: float = 30.0) -> float:
+        """Seconds from start until `marker` is in output not yet searched by an earlier wait."""
+        start_at = max(0, len(self.output) - len(marker))
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if marker in self.output[start_at:]:
+                return time.perf_counter() - self.started
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 65536)
+                except OSError:
+                    break
+        raise SystemExit(f"marker {marker!r} not seen within {timeout}s from {' '.join(self.cmd)}")
+
+    def __exit__(self, *exc) -> None:
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(self.proc.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-        proc.wait(timeout=10)
-        os.close(master)
+        # Keep reading while it shuts down: a full terminal buffer would block its last writes.
+        deadline = time.perf_counter() + 10
+        while self.proc.poll() is None and time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    os.read(self.master, 65536)
+                except OSError:
+                    pass
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            raise SystemExit(f"{' '.join(self.cmd)} did not exit within 10 s of SIGTERM")
+        os.close(self.master)
+
+
+def time_to_marker(cmd: list[str], marker: bytes, timeout: float = 30.0) -> float:
+    with pty_app(cmd) as app:
+        return app.wait_for(marker, timeout)
 
 
 def main() -> None:

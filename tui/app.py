@@ -79,6 +79,7 @@ class DealmonApp(App):
         self.evaluation: Evaluation | None = None
         self._today: date | None = None
         self.loading = False
+        self._had_data = False
 
     # --- layout --------------------------------------------------------------------------
 
@@ -216,6 +217,8 @@ class DealmonApp(App):
         if before.as_of != after.as_of:  # the day moved meanwhile: not a change of the files
             return
         changes = compare(before, after)
+        # One reload notice at a time: a file rewritten every second must not pile them up.
+        self.clear_notifications()
         # File text (deal ids) in a notification: made visible, never parsed as markup.
         self.notify(visible(changes.summary(), one_line=False), title="Reloaded", markup=False,
                     timeout=8 if changes else 3)
@@ -256,7 +259,10 @@ class DealmonApp(App):
         self.screen.set_class(bool(self.errors), "has-errors")
         self._show_errors()
         self._show_status()
-        self.refresh_bindings()  # filter/sort/details come and go with the data
+        has_data = self.portfolio is not None
+        if has_data != self._had_data:  # filter/sort/details come and go with the data
+            self._had_data = has_data
+            self.refresh_bindings()  # (only on a change: each refresh rebuilds the footer)
 
     def tick(self) -> None:
         """The app-wide tick: move to the new day at midnight, without a restart."""
