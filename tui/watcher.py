@@ -5,7 +5,7 @@
   file's real path, so a symlinked config whose target is swapped (the Kubernetes ConfigMap
   `..data` pattern, whose events never name the file) is seen too.
 - Events are only a hint: on any event the files are listed again, read and hashed, and only a
-  different digest counts as a change. A quiet tick every second compares `stat` signatures, so
+  different digest counts as a change. A quiet tick every 2 s compares `stat` signatures, so
   anything the events missed is still seen.
 - A file read mid-save is usually valid but truncated, so a change is applied only when two
   reads a short interval apart agree.
@@ -173,7 +173,7 @@ class Watcher:
     """Calls `on_change(snapshot)` once per settled change of the files' contents."""
 
     def __init__(self, paths: list[str], on_change: Callable[[Snapshot], None],
-                 on_mode: Callable[[str], None], settle: float = 0.1, poll_ms: int = 500) -> None:
+                 on_mode: Callable[[str], None], settle: float = 0.05, poll_ms: int = 500) -> None:
         self.paths = paths
         self.on_change = on_change
         self.on_mode = on_mode  # "watching" or "polling (reason)"
@@ -221,9 +221,9 @@ class Watcher:
             self.on_mode(f"polling ({reason})" if reason else "watching")
             try:
                 async for changes in watchfiles.awatch(
-                        *dirs, watch_filter=None, debounce=30, step=10, recursive=False,
+                        *dirs, watch_filter=None, debounce=50, step=50, recursive=False,
                         force_polling=bool(reason), poll_delay_ms=self.poll_ms,
-                        yield_on_timeout=True, rust_timeout=1000):
+                        yield_on_timeout=True, rust_timeout=2000):
                     await self.check(cheap=not changes)
                     if watch_dirs(self.paths, self.last.files) != dirs:
                         break  # a directory appeared, vanished or a link now points elsewhere
