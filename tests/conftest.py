@@ -50,3 +50,21 @@ def state_of(tmp_path: Path, body: str, as_of: date, extra: str = ""):
     assert result.ok, [str(e) for e in result.errors]
     ev = evaluate(result.portfolio, as_of)
     return ev, ev.deals["d"]
+
+
+async def loaded(pilot) -> None:
+    """Wait until the app's load worker has finished and its result is on screen."""
+    from textual.worker import WorkerCancelled
+
+    app = pilot.app
+    for _ in range(400):
+        try:
+            loads = [w for w in app.workers if w.group == "load"]
+            if loads:  # (an empty list would mean: wait for every worker, the watcher too)
+                await app.workers.wait_for_complete(loads)
+        except WorkerCancelled:  # a newer load (the watcher saw a write) replaced it
+            pass
+        await pilot.pause()
+        if not app.loading and app.result is not None:
+            return
+    raise AssertionError("the load never finished")

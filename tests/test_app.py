@@ -6,9 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from textual.widgets import Input, Static
-from textual.worker import WorkerCancelled
 
-from conftest import REPO, deal_yaml, write
+from conftest import REPO, deal_yaml, loaded, write
 from tui.app import DealmonApp
 from tui.panes.deal_terms import DealTermsPane
 from tui.screens.details import DetailsScreen
@@ -46,20 +45,6 @@ def status(app) -> str:
     return text_of(app.query_one("#status", Static))
 
 
-async def loaded(pilot):
-    """Wait until the load worker has finished and its result is on screen."""
-    app = pilot.app
-    for _ in range(400):
-        try:
-            loads = [w for w in app.workers if w.group == "load"]
-            if loads:  # (an empty list would mean: wait for every worker, the watcher too)
-                await app.workers.wait_for_complete(loads)
-        except WorkerCancelled:  # a newer load (the watcher saw a write) replaced it
-            pass
-        await pilot.pause()
-        if not app.loading and app.result is not None:
-            return
-    raise AssertionError("the load never finished")
 
 
 async def test_three_panes_at_80x24(example):

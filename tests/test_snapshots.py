@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, deal_yaml
+from conftest import REPO, deal_yaml, loaded
 from tui.app import DealmonApp
 
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
@@ -27,15 +27,6 @@ def make_app(paths):
     return DealmonApp(paths, now=lambda: NOW, watch=False)
 
 
-async def loaded(pilot):
-    app = pilot.app
-    for _ in range(200):
-        loads = [w for w in app.workers if w.group == "load"]
-        if loads:
-            await app.workers.wait_for_complete(loads)
-        await pilot.pause()
-        if not app.loading and app.result is not None:
-            return
 
 
 def test_main_screen_80x24(snap_compare, example_cwd):
