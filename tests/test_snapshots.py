@@ -27,8 +27,6 @@ def make_app(paths):
     return DealmonApp(paths, now=lambda: NOW, watch=False)
 
 
-
-
 def test_main_screen_80x24(snap_compare, example_cwd):
     assert snap_compare(make_app([example_cwd]), run_before=loaded, terminal_size=(80, 24))
 
