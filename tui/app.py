@@ -112,8 +112,9 @@ class DealmonApp(App):
 
         loop = asyncio.get_running_loop()
         self._signals = []
-        for sig, handler in ((signal.SIGUSR1, self.reload), (signal.SIGTERM, lambda: self._terminate(15)),
-                             (signal.SIGHUP, lambda: self._terminate(1))):
+        for sig, handler in ((signal.SIGUSR1, self.reload),
+                             (signal.SIGTERM, lambda: self._terminate(signal.SIGTERM)),
+                             (signal.SIGHUP, lambda: self._terminate(signal.SIGHUP))):
             try:
                 loop.add_signal_handler(sig, handler)
                 self._signals.append(sig)
