@@ -294,3 +294,32 @@ async def test_unreadable_file_says_so_and_recovers(cfg):  # pragma: no cover - 
         assert "cannot read file" in str(app.query_one("#errors-body").render())
         (cfg / "deals.yaml").chmod(0o644)
         await until(pilot, lambda: "STALE" not in status(app))
+
+
+async def test_without_watchfiles_it_polls_and_says_so(cfg, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_watchfiles(name, *args, **kwargs):
+        if name == "watchfiles":
+            raise ImportError("no watchfiles")
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_watchfiles)
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await start(pilot)
+        assert app.watch_mode == "polling (watchfiles not installed)"
+        (cfg / "deals.yaml").write_text(body(("a", "Polled")), encoding="utf-8")
+        await until(pilot, lambda: rows(app) == [("a", "Polled")])
+
+
+async def test_a_watcher_crash_is_shown(cfg, monkeypatch):
+    from tui import watcher
+
+    async def broken(self, baseline):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(watcher.Watcher, "run", broken)
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: "not watching: RuntimeError: boom" in status(app))

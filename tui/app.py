@@ -182,6 +182,10 @@ class DealmonApp(App):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "watch" and event.state == WorkerState.ERROR:
+            # Never silently: the header says the files are no longer watched, and why.
+            self._set_watch_mode(f"not watching: {type(worker.error).__name__}: {worker.error}"[:80])
+            return
         if worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
@@ -306,8 +310,8 @@ class DealmonApp(App):
             line.append(f" · INVALID: {len(self.errors)} error(s)", style="bold red")
         elif self.portfolio is not None:
             line.append(f" · ok {len(self.portfolio.deals)} deals", style="green")
-        if self.watch_mode.startswith("polling"):
-            line.append(f" · {self.watch_mode}", style="yellow")
+        if self.watch_mode.startswith(("polling", "not watching")):
+            line.append_text(cell(f" · {self.watch_mode}", "yellow"))
         if self.loading:
             line.append(" · loading…", style="italic")
         self.query_one("#status", Static).update(line)

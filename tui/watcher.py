@@ -206,10 +206,20 @@ class Watcher:
         else:
             self.last = snapshot  # same contents; remember the new stat signature
 
-    async def run(self, baseline: Snapshot) -> None:
-        import watchfiles
+    async def poll(self, reason: str) -> None:
+        """Our own polling, where watchfiles cannot run at all."""
+        self.on_mode(f"polling ({reason})")
+        while True:
+            await asyncio.sleep(self.poll_ms / 1000)
+            await self.check(cheap=True)
 
+    async def run(self, baseline: Snapshot) -> None:
         self.last = baseline
+        try:
+            import watchfiles
+        except ImportError:  # a broken install: still reload, and say how
+            await self.poll("watchfiles not installed")
+            return
         reason = polling_reason(watch_dirs(self.paths, baseline.files))
         while True:
             dirs = watch_dirs(self.paths, self.last.files)
