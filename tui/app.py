@@ -38,6 +38,9 @@ WIDE_WIDTH = 160
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
 TICK_SECONDS = 20.0
+# How often to check that the terminal is still there (an SSH link may drop with SIGHUP
+# ignored, or stdin may reach EOF: Textual's input thread then spins; we exit instead).
+TERMINAL_CHECK_SECONDS = 1.0
 
 
 def utc_now() -> datetime:
@@ -101,6 +104,13 @@ class DealmonApp(App):
         self.set_interval(TICK_SECONDS, self.tick)
         self.query_one("#deal-table").focus()
         self._install_signals()
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
+
+    def check_terminal(self) -> None:
+        """Exit when the terminal went away: a hung-up TTY is no longer a TTY."""
+        if not terminal_present():
+            self.exit(return_code=129)
 
     # --- signals ---------------------------------------------------------------------------
 
@@ -408,7 +418,37 @@ class DealmonApp(App):
         yield SystemCommand("Help", "Every key (?)", self.action_help)
 
 
+def terminal_present() -> bool:
+    """stdin and the output Textual writes to (stderr) are both still terminals."""
+    import os
+    import sys
+
+    try:
+        return all(f is not None and os.isatty(f.fileno()) for f in (sys.__stdin__, sys.__stderr__))
+    except (OSError, ValueError):
+        return False
+
+
+def terminal_problem(environ: dict[str, str]) -> str | None:
+    """Why the monitor cannot run in this terminal, or None."""
+    if not terminal_present():
+        return ("the monitor needs a terminal (stdin and stderr must be a TTY). "
+                "For scripts, cron and CI use `dealmon check`.")
+    term = environ.get("TERM", "")
+    if term in ("", "dumb", "unknown"):
+        return (f"TERM={term or '(unset)'} cannot show the monitor: it needs cursor movement. "
+                "Set TERM (e.g. TERM=xterm-256color), or use `dealmon check` for plain text.")
+    return None
+
+
 def run_app(paths: list[str] | None, as_of: date | None) -> int:
+    import os
+    import sys
+
+    problem = terminal_problem(dict(os.environ))
+    if problem:
+        print(f"dealmon: {problem}", file=sys.stderr)
+        return 2
     app = DealmonApp(paths, as_of)
     app.run()
     return app.return_code or 0
