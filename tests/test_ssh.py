@@ -280,12 +280,14 @@ def test_hostile_text_never_reaches_the_ssh_client(session, tmp_path):
     (tmp_path / "hostile" / "h.yaml").write_text(HOSTILE_YAML, encoding="utf-8")
     s = session(args="hostile", size=(160, 48))
     s.wait_for("evil-title")
-    s.keys("Down")  # cursor over the hostile rows, then their details
-    s.keys("Enter")
-    s.wait_for("Computed dates")
-    s.keys("Escape")
-    s.wait_for("Deal terms")
+    for row in range(4):  # every hostile deal's details (notes, tags, claims) too
+        s.keys("Enter")
+        s.wait_for("Computed dates")
+        s.keys("Escape")
+        s.wait_for("Deal terms")
+        s.keys("Down")
     wire = s.wire()
+    assert b"wipe" in wire and b"clip" in wire  # the notes were on screen
     assert b"Title\xe2\x90\x9b]0;pwned" in wire or "Title␛]0;pwned".encode() in wire  # shown, defused
     for bad in (b"\x1b]0;pwned", b"\x1b[2Jwipe", b"\x1b[2Jtag", "\x9b".encode(), b"\x9b31m",
                 b"\x1b]52;c;", "\u202e".encode()):
