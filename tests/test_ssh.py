@@ -80,6 +80,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def gone_within(pid: int, seconds: float = 5.0) -> bool:
+    """Wait up to `seconds` for the process to end; whether it did."""
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not alive(pid)
+
+
 def alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -195,10 +203,7 @@ def test_monitor_over_ssh_keys_reload_and_quit(session, tmp_path):
     s.wait_for("Alphabet → SpaceX")
     pid = s.app_pid()
     s.keys("q")
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(pid)
+    assert gone_within(pid)
     wire = s.wire()
     # The terminal is restored: the alternate screen is left and mouse tracking is off at the end.
     assert wire.rfind(b"\x1b[?1049l") > wire.rfind(b"\x1b[?1049h") >= 0
@@ -214,10 +219,7 @@ def test_link_drop_ends_the_app(session, how):
         os.kill(s.client_pid(), signal.SIGKILL)
     else:
         os.kill(int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]), signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(pid), f"dealmon still running 5 s after the {how} was killed"
+    assert gone_within(pid), f"dealmon still running 5 s after the {how} was killed"
 
 
 def test_link_drop_with_sighup_ignored_does_not_spin(session):
@@ -241,10 +243,7 @@ def test_signals_exit_cleanly(session, signum):
     s.wait_for("anthropic-spacex")
     pid = s.app_pid()
     os.kill(pid, signum)
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(pid)
+    assert gone_within(pid)
     wire = s.wire()
     assert wire.rfind(b"\x1b[?1049l") > wire.rfind(b"\x1b[?1049h") >= 0
 
@@ -305,10 +304,7 @@ def test_terminals(session, env):
     assert "ok" in screen or "crit" in screen or "warn" in screen  # bands read as text too
     pid = s.app_pid()
     s.keys("q")
-    deadline = time.monotonic() + 5
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(pid)
+    assert gone_within(pid)
 
 
 def test_dumb_terminal_is_refused_plainly(session):
