@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +25,7 @@ from .panes.capacity import CapacityPane
 from .panes.countdowns import CountdownsPane
 from .panes.deal_terms import DealTermsPane
 from .widgets.cells import cell
+from .widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:  # the loader (PyYAML) and the evaluation are imported by the load worker
     from .core.evaluate import Evaluation
@@ -373,8 +374,8 @@ class DealmonApp(App):
     def on_deal_terms_pane_selected(self, message: DealTermsPane.Selected) -> None:
         self.show_details(message.deal_id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "event-table":
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if event.table.id == "event-table":
             self.action_details()
 
     def action_day(self, days: int) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ..widgets.cells import LEVEL_MARK, LEVEL_STYLE, cell
-from ..widgets.keyed_table import KeyedTable
+from ..widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from ..core.evaluate import Evaluation
@@ -25,12 +25,12 @@ class CountdownsPane(Vertical):
     BORDER_TITLE = "Countdowns"  # shown from the first frame, before the data arrives
 
     def compose(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, id="event-table")
+        yield VirtualTable(COLUMNS, id="event-table")
         yield Static(id="exits")
 
     @property
-    def table(self) -> KeyedTable:
-        return self.query_one("#event-table", KeyedTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#event-table", VirtualTable)
 
     def selected_deal(self) -> str | None:
         key = self.table.cursor_key

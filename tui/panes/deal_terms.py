@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..core.evaluate import DealState, Evaluation
     from ..core.model import Portfolio
 from ..widgets.cells import STATUS_STYLE, cell, disputed
-from ..widgets.keyed_table import KeyedTable
+from ..widgets.virtual_table import VirtualTable
 
 COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
            ("term", "term ends"), ("notice", "notice"), ("status", "status")]
@@ -74,7 +74,7 @@ class DealTermsPane(Vertical):
         self._portfolio: Portfolio | None = None
 
     def compose(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, id="deal-table")
+        yield VirtualTable(COLUMNS, id="deal-table")
 
     def on_mount(self) -> None:
         # The (hidden) filter box is mounted after the first frame: a faster first paint.
@@ -82,8 +82,8 @@ class DealTermsPane(Vertical):
             placeholder="filter: id, party, facility, tag — enter keeps it, esc clears", id="deal-filter"))
 
     @property
-    def table(self) -> KeyedTable:
-        return self.query_one("#deal-table", KeyedTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#deal-table", VirtualTable)
 
     def show(self, evaluation: Evaluation, portfolio: Portfolio) -> None:
         self._evaluation, self._portfolio = evaluation, portfolio
@@ -167,6 +167,6 @@ class DealTermsPane(Vertical):
         event.input.display = bool(self.filter_text)
         self.table.focus()
 
-    def on_data_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
-        self.post_message(self.Selected(event.row_key.value))
+        self.post_message(self.Selected(event.row_key))
