@@ -307,3 +307,16 @@ async def test_refresh_repaints_only_when_something_changed(example, monkeypatch
         assert calls == []
         await pilot.press("right_square_bracket")  # one day later: the days cells change
         assert calls and table_rows(app, "event-table")[0][1] == "32d"
+
+
+async def test_exits_list_the_soonest_first_and_stay_short(tmp_path):
+    body = "providers:\n  p: {name: P}\ndeals:\n" + "".join(
+        f"  d{i:02d}:\n    buyer: B\n    provider: p\n    start: 2026-01-01\n    notice: {{period: {100 - i} days}}\n"
+        for i in range(40))
+    path = write(tmp_path, "d.yaml", body)
+    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock(), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        lines = text_of(app.query_one("#exits")).splitlines()
+        assert lines[0].startswith("d39: notice today → exit on 2027-01-29")  # 61 days: the soonest
+        assert len(lines) == 31 and lines[-1].startswith("… and 10 more deals")

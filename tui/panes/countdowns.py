@@ -3,6 +3,7 @@ the exit that notice given today would bring, and whether the other side could e
 the horizon."""
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from ..core.evaluate import Evaluation
 
 COLUMNS = [("date", "date"), ("days", "days"), ("band", "band"), ("event", "deal: event")]
+EXITS_SHOWN = 30
 EVENT_LABEL = {"start": "starts", "exit_right": "exit right opens", "notice_deadline": "notice deadline",
                "renewal": "renews", "term_end": "term ends", "exit": "exits"}
 
@@ -52,9 +54,13 @@ class CountdownsPane(Vertical):
         other = "provider" if ev.settings.side == "buyer" else "buyer"
         horizon = ev.settings.horizon_days
         out = Text(end="")
-        for ident, s in ev.deals.items():
-            if s.status == "ended":
-                continue
+        # The soonest exits first; a long portfolio shows the first EXITS_SHOWN (the rest are
+        # in each deal's details): a Static of 10,000 lines costs seconds to lay out.
+        live = [s for s in ev.deals.values() if s.status != "ended"]
+        live.sort(key=lambda s: ((s.exit_date if s.counted_notice else s.earliest_exit_if_notice_today)
+                                 or date.max, s.id))
+        for s in live[:EXITS_SHOWN]:
+            ident = s.id
             exit_on = s.earliest_exit_if_notice_today
             if s.counted_notice is not None:
                 what = f"notice served {s.counted_notice.given} → exit on {s.exit_date}"
@@ -70,4 +76,7 @@ class CountdownsPane(Vertical):
             out.append_text(cell(f": {what}"))
             if s.other_side_can_end:
                 out.append(f" · {other} could end it ≤ {horizon}d", style="bold yellow")
+        if len(live) > EXITS_SHOWN:
+            out.append(f"\n… and {len(live) - EXITS_SHOWN:,} more deals (enter on a deal shows its exit)",
+                       style="italic")
         self.query_one("#exits", Static).update(out)

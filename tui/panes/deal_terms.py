@@ -72,6 +72,8 @@ class DealTermsPane(Vertical):
         self.filter_text = ""
         self._evaluation: Evaluation | None = None
         self._portfolio: Portfolio | None = None
+        self._rows_of: Evaluation | None = None
+        self._rows: dict[str, tuple] = {}
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="deal-table")
@@ -107,14 +109,12 @@ class DealTermsPane(Vertical):
             return _STATUS_ORDER[s.status]
         return ()
 
-    def _render_rows(self) -> None:
-        ev, portfolio = self._evaluation, self._portfolio
-        if ev is None or portfolio is None:
-            return
+    def _all_rows(self, ev: Evaluation, portfolio: Portfolio) -> dict[str, tuple]:
+        """Every deal's cells, built once per evaluation: filtering and sorting reuse them."""
+        if self._rows_of is ev:
+            return self._rows
         rows = {}
         for ident, s in ev.deals.items():
-            if self.filter_text and not matches(s, portfolio, self.filter_text):
-                continue
             deal = s.deal
             provider = portfolio.providers.get(deal.provider)
             parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
@@ -128,6 +128,17 @@ class DealTermsPane(Vertical):
                 disputed(notice_text(s), any(f == "notice" or f.startswith("notice.") for f in s.disputed)),
                 cell(s.status, STATUS_STYLE[s.status]),
             )
+        self._rows_of, self._rows = ev, rows
+        return rows
+
+    def _render_rows(self) -> None:
+        ev, portfolio = self._evaluation, self._portfolio
+        if ev is None or portfolio is None:
+            return
+        rows = self._all_rows(ev, portfolio)
+        if self.filter_text:
+            rows = {ident: cells for ident, cells in rows.items()
+                    if matches(ev.deals[ident], portfolio, self.filter_text)}
         states = ev.deals
         self.table.show_rows(rows, sort_key=lambda ident: (self._sort_value(states[ident]), ident))
         shown = f"{len(rows)} of {len(states)}" if self.filter_text else f"{len(states)}"

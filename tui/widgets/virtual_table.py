@@ -78,7 +78,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def show_rows(self, rows: dict[Hashable, tuple[Text, ...]],
                   sort_key: Callable[[Hashable], Any] | None = None) -> None:
         order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
-        if order == self._order and all(rows[k] == self._cells.get(k) for k in order):
+        cells = self._cells
+        if order == self._order and all(rows[k] is cells.get(k) or rows[k] == cells.get(k) for k in order):
             return  # nothing changed: nothing is repainted
         selected, index = self.cursor_key, self.cursor_row
         self._cells = dict(rows)
