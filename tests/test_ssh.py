@@ -100,6 +100,7 @@ class Session:
 
     def __init__(self, sshd, tmp_path, remote: str, size=(100, 30), env: str = "") -> None:
         self.socket = f"dealmon-test-{uuid.uuid4().hex[:8]}"
+        self.pids: list[int] = []
         self.log = tmp_path / "wire.log"
         self.marker = str(tmp_path)
         ssh = (f"{SSH} -tt -i {sshd['key']} -p {sshd['port']} -o StrictHostKeyChecking=no "
@@ -144,6 +145,7 @@ class Session:
                 except OSError:
                     continue
                 if "python" in os.path.basename(exe) and "-m tui" in cmd and cwd == self.marker:
+                    self.pids.append(int(pid))
                     return int(pid)
             time.sleep(0.1)
         raise AssertionError("dealmon process not found")
@@ -157,6 +159,11 @@ class Session:
 
     def close(self) -> None:
         self.tmux("kill-server")
+        # Never leave a dealmon behind, even after a failed test (a spinning orphan would
+        # skew every later measurement on this machine).
+        for pid in self.pids:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture

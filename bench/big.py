@@ -1,0 +1,66 @@
+"""The monitor with a large generated portfolio (default 10,000 deals / 500 facilities):
+
+    python bench/big.py [--deals 10000] [--runs 3]
+
+- time until the deals are on screen, vs the bare Textual app's first paint plus the parser
+  floor (`yaml.compose` with PyYAML's C loader on the same file), each measured here;
+  target (issue #6): <= 1.3x bare + floor;
+- filter keystroke → repainted table (median over 8 keystrokes); target: <= 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from first_paint import BARE, pty_app, time_to_marker  # noqa: E402
+from generate import write_portfolio  # noqa: E402
+
+FLOOR = "import sys, yaml; yaml.compose(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--deals", type=int, default=10_000)
+    ap.add_argument("--facilities", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "big.yaml")
+        write_portfolio(a.deals, a.facilities, path)
+        on_screen, bare, floor, keys = [], [], [], []
+        for _ in range(a.runs):
+            with pty_app([sys.executable, "-m", "tui", path], size=(160, 48)) as app:
+                on_screen.append(app.wait_for(b"d000000", timeout=120))
+                time.sleep(0.5)
+                os.write(app.master, b"/")
+                app.wait_for(b"filter: id, party")
+                typed = ""
+                for ch in "d00012":
+                    typed += ch
+                    started = time.perf_counter()
+                    os.write(app.master, ch.encode())
+                    app.wait_for(f"filter: {typed}".encode(), timeout=30)
+                    keys.append(time.perf_counter() - started)
+            bare.append(time_to_marker([sys.executable, "-c", BARE], b"BARE-READY"))
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", FLOOR, path], check=True)
+            floor.append(time.perf_counter() - started)
+    s, b, f, k = (statistics.median(x) for x in (on_screen, bare, floor, keys))
+    target = 1.3 * b + f
+    print(f"{'figure':<52} {'value':>10} {'target':>10}  ok")
+    print(f"{f'deals on screen, {a.deals:,} deals (s)':<52} {s:>10.2f} {f'<= {target:.2f}':>10}  "
+          f"{'yes' if s <= target else 'MISSED'}")
+    print(f"{'  bare app first paint (s) / parser floor (s)':<52} {b:>4.2f} / {f:<4.2f}")
+    print(f"{'filter keystroke → repainted table, median (ms)':<52} {k * 1000:>10.0f} {'<= 100':>10}  "
+          f"{'yes' if k <= 0.1 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
