@@ -262,11 +262,13 @@ class DealmonApp(App):
         self._today = self.today()
         if self.portfolio is not None:
             from .core.evaluate import evaluate
+            from .core.perf import paused_gc
 
-            self.evaluation = evaluate(self.portfolio, self.as_of)
-            self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
-            self.query_one(CountdownsPane).show(self.evaluation)
-            self.query_one(CapacityPane).show(self.evaluation)
+            with paused_gc():  # bulk allocation, no cycles: see core/perf.py
+                self.evaluation = evaluate(self.portfolio, self.as_of)
+                self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
+                self.query_one(CountdownsPane).show(self.evaluation)
+                self.query_one(CapacityPane).show(self.evaluation)
             refresh_details = getattr(self.screen, "refresh_details", None)
             if refresh_details is not None:  # an open details screen follows the data
                 refresh_details()

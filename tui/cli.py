@@ -57,6 +57,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .core.clock import today, zone_name
     from .core.evaluate import evaluate
     from .core.loader import load
+    from .core.perf import paused_gc
     from .core.report import errors_json, text_report, to_json
 
     result = load(args.paths)
@@ -70,7 +71,8 @@ def run_check(args: argparse.Namespace) -> int:
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
     as_of = args.as_of or now
-    ev = evaluate(portfolio, as_of)
+    with paused_gc():  # see core/perf.py
+        ev = evaluate(portfolio, as_of)
     warnings = result.warnings + ev.warnings
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":

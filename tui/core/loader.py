@@ -6,7 +6,6 @@ references all become `Problem`s, and the load is valid only when there are no e
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -15,6 +14,7 @@ from . import values as v
 from .dates import Duration, calendar_codes
 from .evaluate import exit_right_opens
 from .locations import BUNDLED_DIR, default_paths  # noqa: F401 - re-exported
+from .perf import paused_gc
 from .model import (
     CapacityLine, Claim, Deal, Facility, Loc, Notice, Portfolio, Provider, ServedNotice,
     Settings, Source,
@@ -434,16 +434,8 @@ def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = Non
 
     `contents` maps file paths (as listed by `config_files`) to bytes already read; files not
     in it are read from disk."""
-    # A load allocates millions of small acyclic objects; the cyclic GC would rescan them
-    # again and again (measured: it doubles the time of a 10,000-deal load). Nothing here
-    # makes reference cycles, so pausing it is safe.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # see core/perf.py: the GC would double the time of a large load
         return _load(paths, contents or {})
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
