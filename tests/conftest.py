@@ -1,5 +1,5 @@
-"""Shared fixtures. Every test is isolated from the user's own config and from the clock:
-DEALMON_CONFIG is unset, the working directory is an empty temp dir, TZ is fixed."""
+"""Shared fixtures. Every test is isolated from the user's own config, cache and clock:
+DEALMON_CONFIG is unset, the working directory and the cache are empty temp dirs, TZ is fixed."""
 from __future__ import annotations
 
 import textwrap
@@ -19,6 +19,7 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("DEALMON_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 

@@ -54,19 +54,48 @@ def _monitor_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from . import checkcache
+    from .core.loader import config_files, default_paths, read_bytes
+    from .core.problems import Problems
+
+    paths, bundled = (args.paths, False) if args.paths else default_paths()
+    directory = checkcache.cache_dir()
+    if directory is None:
+        return _emit(_check(args, paths, bundled, None))
+    files = config_files(paths, Problems())
+    contents = {path: read_bytes(path, Problems()) for path in files}
+    options = {"paths": paths, "bundled": bundled, "as_of": str(args.as_of), "within": args.within,
+               "format": args.format}
+    entry_key = checkcache.key(list(contents.items()), options)
+    entry = checkcache.lookup(directory, entry_key)
+    if entry is None:
+        entry = _check(args, paths, bundled, {p: d for p, d in contents.items() if d is not None})
+        checkcache.store(directory, entry_key, entry)
+    return _emit(entry)
+
+
+def _emit(entry: dict) -> int:
+    sys.stdout.write(entry["stdout"])
+    sys.stderr.write(entry["stderr"])
+    return entry["exit"]
+
+
+def _check(args: argparse.Namespace, paths: list[str], bundled: bool, contents: dict | None) -> dict:
+    """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
     from .core.clock import today, zone_name
     from .core.evaluate import evaluate
     from .core.loader import load
     from .core.perf import paused_gc
     from .core.report import errors_json, text_report, to_json
 
-    result = load(args.paths)
+    result = load(paths, contents)
+    label = "bundled example" if bundled else result.label
     if not result.ok:
-        for problem in result.errors:
-            print(problem, file=sys.stderr)
-        if args.format == "json":
-            print(json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")))
-        return 2
+        zone = zone_name(None)
+        stderr = "".join(f"{problem}\n" for problem in result.errors)
+        stdout = (json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")) + "\n"
+                  if args.format == "json" else "")
+        return {"exit": 2, "stdout": stdout, "stderr": stderr, "zone": zone, "today": today(zone).isoformat()}
     portfolio = result.portfolio
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
@@ -76,10 +105,11 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = result.warnings + ev.warnings
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":
-        print(json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")))
+        stdout = json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")) + "\n"
     else:
-        sys.stdout.write(text_report(ev, zone, result.label, as_of == now, within, warnings))
-    return 1 if any(e.days_left <= within for e in ev.events) else 0
+        stdout = text_report(ev, zone, label, as_of == now, within, warnings)
+    code = 1 if any(e.days_left <= within for e in ev.events) else 0
+    return {"exit": code, "stdout": stdout, "stderr": "", "zone": zone, "today": now.isoformat()}
 
 
 def run_monitor(args: argparse.Namespace) -> int:

@@ -1,0 +1,86 @@
+"""A cache for `dealmon check` on unchanged files: the same files, options and day give the
+same output, so it is printed without parsing anything.
+
+Kept in the user's own cache directory ($XDG_CACHE_HOME/dealmon or ~/.cache/dealmon), created
+0700; never used when that directory is not the user's own or is writable by others. Entries
+are JSON (never pickles), keyed by a hash of the dealmon version and code, the options, the
+local time zone and every file's path and content; each entry also records the zone and the day it was
+made for, and counts only on that same day. `DEALMON_NO_CACHE=1` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from typing import Any
+
+from . import __version__
+from .core.clock import local_zone_name, today
+
+MAX_ENTRIES = 64
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> str | None:
+    environ = os.environ if environ is None else environ
+    if environ.get("DEALMON_NO_CACHE"):
+        return None
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "dealmon")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+        return None  # not ours, or others could plant entries: do without
+    return path
+
+
+def _code_fingerprint() -> list:
+    """The code that makes the output (stat of its files): an edited dealmon is a new key."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for folder in (here, os.path.join(here, "core")):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                out.append([name, st.st_size, st.st_mtime_ns])
+    return out
+
+
+def key(files: list[tuple[str, bytes | None]], options: dict[str, Any]) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({"version": __version__, "code": _code_fingerprint(), "options": options,
+                         "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode())
+    for path, data in files:
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(hashlib.sha256(data).digest() if data is not None else b"<unreadable>")
+    return h.hexdigest()
+
+
+def lookup(directory: str, entry_key: str) -> dict[str, Any] | None:
+    path = os.path.join(directory, entry_key + ".json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            entry = json.load(fh)
+        if not isinstance(entry, dict) or entry.get("today") != today(entry["zone"]).isoformat():
+            return None
+        return entry
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(directory: str, entry_key: str, entry: dict[str, Any]) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp: mode 0600
+            json.dump(entry, fh)
+        os.replace(tmp, os.path.join(directory, entry_key + ".json"))
+        entries = sorted((e for e in os.scandir(directory) if e.name.endswith(".json")),
+                         key=lambda e: e.stat().st_mtime)
+        for old in entries[:-MAX_ENTRIES]:
+            os.unlink(old.path)
+    except OSError:
+        pass  # a cache that cannot be written is no cache, not an error
