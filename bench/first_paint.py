@@ -69,6 +69,13 @@ class pty_app:
                     break
         raise SystemExit(f"marker {marker!r} not seen within {timeout}s from {' '.join(self.cmd)}")
 
+    def peak_rss_mb(self) -> float:
+        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
     def __exit__(self, *exc) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -99,19 +106,27 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
     a = ap.parse_args()
-    first, data, bare = [], [], []
+    first, data, bare, rss, bare_rss = [], [], [], [], []
     ours = [sys.executable, "-m", "tui", "config"]
     for _ in range(a.runs):
         first.append(time_to_marker(ours, b"Deal terms"))
-        data.append(time_to_marker(ours, b"anthropic-spacex"))
-        bare.append(time_to_marker([sys.executable, "-c", BARE], b"BARE-READY"))
-    f, d, b = (statistics.median(x) for x in (first, data, bare))
+        with pty_app(ours) as app:
+            data.append(app.wait_for(b"anthropic-spacex"))
+            time.sleep(0.5)  # settled: the watcher is up
+            rss.append(app.peak_rss_mb())
+        with pty_app([sys.executable, "-c", BARE]) as app:
+            bare.append(app.wait_for(b"BARE-READY"))
+            time.sleep(0.5)
+            bare_rss.append(app.peak_rss_mb())
+    f, d, b, r, br = (statistics.median(x) for x in (first, data, bare, rss, bare_rss))
     print(f"{'figure':<52} {'value':>10} {'target':>10}  ok")
     print(f"{'first paint, bare Header+Static+Footer app (s)':<52} {b:>10.3f}")
     print(f"{'first paint, dealmon on the example (s)':<52} {f:>10.3f}")
     print(f"{'first paint ratio':<52} {f / b:>9.2f}x {'<= 1.3x':>10}  {'yes' if f / b <= 1.3 else 'MISSED'}")
     print(f"{'deals on screen, dealmon on the example (s)':<52} {d:>10.3f}")
     print(f"{'deals on screen / bare first paint':<52} {d / b:>9.2f}x {'(info)':>10}")
+    print(f"{'peak RSS, bare app / dealmon on the example (MB)':<52} {br:>4.1f} / {r:<4.1f}")
+    print(f"{'peak RSS ratio':<52} {r / br:>9.2f}x {'<= 1.3x':>10}  {'yes' if r / br <= 1.3 else 'MISSED'}")
 
 
 if __name__ == "__main__":
