@@ -3,7 +3,8 @@
     python bench/check_speed.py [--deals 10000] [--facilities 500] [--runs 3]
 
 Each figure is the median wall time of --runs fresh processes, alternating the two commands so
-that machine noise hits both alike. The floor is `yaml.compose(text, Loader=yaml.CSafeLoader)`
+that machine noise hits both alike. --huge N also times one check on N deals and reports how the
+time per deal grows (near-linear is the aim). The floor is `yaml.compose(text, Loader=yaml.CSafeLoader)`
 on the same file (PyYAML's C loader building its node tree). Targets (issue #2): check on
 10,000 deals / 500 facilities <= 1.5x the floor; check on 1,000 deals <= 1 s.
 """
@@ -54,6 +55,7 @@ def main() -> None:
     ap.add_argument("--facilities", type=int, default=500)
     ap.add_argument("--small", type=int, default=1_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--huge", type=int, default=0, help="also time check on this many deals (e.g. 100000)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big = os.path.join(tmp, "big.yaml")
@@ -63,6 +65,11 @@ def main() -> None:
         ours, floor = measure(big, a.runs)
         ratio = ours / floor
         small_time = statistics.median(timed(check_cmd(small)) for _ in range(a.runs))
+        huge_time = None
+        if a.huge:
+            huge = os.path.join(tmp, "huge.yaml")
+            write_portfolio(a.huge, a.facilities * a.huge // a.deals, huge)
+            huge_time = timed(check_cmd(huge))
         with tempfile.TemporaryDirectory() as cache:
             os.environ["XDG_CACHE_HOME"] = cache  # a fresh cache of our own for this figure
             timed(check_cmd(big), cached=True)  # fills it
@@ -76,6 +83,10 @@ def main() -> None:
         (f"check, {a.deals:,} deals unchanged (cached) (s)", f"{cached:.2f}", "<= 0.5 s",
          "yes" if cached <= 0.5 else "MISSED"),
     ]
+    if huge_time is not None:
+        growth = (huge_time / ours) / (a.huge / a.deals)
+        rows.append((f"check, {a.huge:,} deals (s)", f"{huge_time:.2f}", "", ""))
+        rows.append((f"  time per deal, {a.huge:,} vs {a.deals:,}", f"{growth:.2f}x", "~1x (linear)", ""))
     for name, value, target, ok in rows:
         print(f"{name:<52} {value:>10} {target:>10}  {ok}")
 
