@@ -90,12 +90,15 @@ async def test_in_place_overwrite(cfg):
 
 async def test_atomic_rename_save_and_sed(cfg):
     app = DealmonApp([str(cfg)], now=lambda: NOW)
+    rec = Recorder(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await start(pilot)
         tmp = cfg / ".deals.yaml.tmp123"
         tmp.write_text(body(("a", "Renamed"), ("b", "Beta")), encoding="utf-8")
-        os.replace(tmp, cfg / "deals.yaml")
+        os.replace(tmp, cfg / "deals.yaml")  # create + write + close + rename: one save, one reload
         await until(pilot, lambda: rows(app)[0] == ("a", "Renamed"))
+        await pilot.pause(0.5)
+        assert len(rec.loads) == 2  # the first load, then exactly one for the save
         subprocess.run(["sed", "-i", "s/Renamed/Sedded/", str(cfg / "deals.yaml")], check=True)
         await until(pilot, lambda: rows(app)[0] == ("a", "Sedded"))
         # and again: a watch on the old inode would be dead by now
