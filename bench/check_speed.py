@@ -77,7 +77,7 @@ def main() -> None:
     print(f"{'figure':<52} {'value':>10} {'target':>10}  ok")
     rows = [
         (f"check, {a.deals:,} deals / {a.facilities} facilities (s)", f"{ours:.2f}", "", ""),
-        (f"yaml.compose CSafeLoader, same file (s)", f"{floor:.2f}", "", ""),
+        ("yaml.compose CSafeLoader, same file (s)", f"{floor:.2f}", "", ""),
         ("check / compose ratio", f"{ratio:.2f}x", "<= 1.5x", "yes" if ratio <= 1.5 else "MISSED"),
         (f"check, {a.small:,} deals (s)", f"{small_time:.2f}", "<= 1 s", "yes" if small_time <= 1 else "MISSED"),
         (f"check, {a.deals:,} deals unchanged (cached) (s)", f"{cached:.2f}", "<= 0.5 s",

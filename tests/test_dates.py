@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tui.core.dates import Duration, add, add_business_days, add_months, first_k, is_business_day, sub
+from tui.core.dates import Duration, add, add_business_days, first_k, is_business_day, sub
 from tui.core.evaluate import level_of
 from tui.core.model import Settings
 

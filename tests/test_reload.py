@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 import pytest
 from textual.widgets import Static
 
-from conftest import deal_yaml
 from tui.app import DealmonApp
 
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
@@ -163,7 +162,7 @@ async def test_symlinked_configmap_swapped_twice(tmp_path):
             os.symlink(f"..2026_v{n}", d / "..data_tmp")
             os.replace(d / "..data_tmp", d / "..data")  # the atomic swap; no event names deals.yaml
             shutil.rmtree(d / f"..2026_v{n - 1}")
-            await until(pilot, lambda: rows(app) == [("a", buyer)])
+            await until(pilot, lambda buyer=buyer: rows(app) == [("a", buyer)])
 
 
 async def test_a_writer_pausing_long_mid_file_is_waited_for(cfg):

@@ -286,7 +286,7 @@ def test_hostile_text_never_reaches_the_ssh_client(session, tmp_path):
     (tmp_path / "hostile" / "h.yaml").write_text(HOSTILE_YAML, encoding="utf-8")
     s = session(args="hostile", size=(160, 48))
     s.wait_for("evil-title")
-    for row in range(4):  # every hostile deal's details (notes, tags, claims) too
+    for _ in range(4):  # every hostile deal's details (notes, tags, claims) too
         s.keys("Enter")
         s.wait_for("Computed dates")
         s.keys("Escape")

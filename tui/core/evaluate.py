@@ -404,5 +404,5 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
                                     f"facility '{fid}' is allocated {allocated:.0%} on {T}"))
 
     capacity = Capacity(totals, dict(sorted(commitment.items())), ending, at_risk, by_provider,
-                        by_facility, list(zip(dates, timeline)))
+                        by_facility, list(zip(dates, timeline, strict=True)))
     return capacity, warnings

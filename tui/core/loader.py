@@ -515,7 +515,7 @@ def _build(roots: list[tuple[str, Mapping]], problems: Problems) -> Portfolio:
                "facilities": _read_facility, "deals": _read_deal}
     for kind in KINDS:
         store = getattr(portfolio, kind)
-        for ident, (path, id_key, body) in defs[kind].items():
+        for ident, (path, _key, body) in defs[kind].items():
             ctx.path = path
             if not isinstance(body, Mapping):
                 ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
