@@ -320,3 +320,27 @@ async def test_exits_list_the_soonest_first_and_stay_short(tmp_path):
         lines = text_of(app.query_one("#exits")).splitlines()
         assert lines[0].startswith("d39: notice today → exit on 2027-01-29")  # 61 days: the soonest
         assert len(lines) == 31 and lines[-1].startswith("… and 10 more deals")
+
+
+async def test_a_long_load_shows_its_progress(tmp_path):
+    import sys as _sys
+
+    _sys.path.insert(0, str(REPO / "bench"))
+    from generate import write_portfolio
+
+    path = tmp_path / "big.yaml"
+    write_portfolio(3000, 100, str(path))
+    app = DealmonApp([str(path)], now=Clock(), watch=False)
+    seen = []
+    show = app._show_status
+
+    def record():
+        show()
+        seen.append(status(app))
+    app._show_status = record
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        assert app.query_one("#deal-table").row_count == 3000
+    percents = [s.split("loading… ")[1].split("%")[0] for s in seen if "loading… " in s and "%" in s]
+    assert percents and all(0 < int(p) < 100 for p in percents)
+    assert [int(p) for p in percents] == sorted(int(p) for p in percents)

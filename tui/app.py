@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -42,6 +43,14 @@ TICK_SECONDS = 20.0
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
 # ignored, or stdin may reach EOF: Textual's input thread then spins; we exit instead).
 TERMINAL_CHECK_SECONDS = 1.0
+
+
+class LoadProgress(Message):
+    """Posted from the load worker's thread (post_message is thread-safe)."""
+
+    def __init__(self, fraction: float) -> None:
+        super().__init__()
+        self.fraction = fraction
 
 
 def utc_now() -> datetime:
@@ -83,6 +92,7 @@ class DealmonApp(App):
         self.evaluation: Evaluation | None = None
         self._today: date | None = None
         self.loading = False
+        self.load_progress = 0.0
         self._had_data = False
 
     # --- layout --------------------------------------------------------------------------
@@ -178,6 +188,7 @@ class DealmonApp(App):
 
         `snapshot`: the files as the watcher read them (settled); None reads them now."""
         self.loading = True
+        self.load_progress = 0.0
         self._show_status()
         self.run_worker(lambda: self._load_files(snapshot), group="load", exclusive=True, thread=True,
                         exit_on_error=False)
@@ -189,7 +200,18 @@ class DealmonApp(App):
 
         if snapshot is None:
             snapshot = take_snapshot(self.paths)
-        return load(self.paths, snapshot.contents), snapshot
+        reported = [0.0]
+
+        def progress(fraction: float) -> None:  # in the worker thread: post, never touch widgets
+            if fraction - reported[0] >= 0.05:
+                reported[0] = fraction
+                self.post_message(LoadProgress(fraction))
+        return load(self.paths, snapshot.contents, progress), snapshot
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        if self.loading:
+            self.load_progress = message.fraction
+            self._show_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -326,7 +348,8 @@ class DealmonApp(App):
         if self.watch_mode.startswith(("polling", "not watching")):
             line.append_text(cell(f" · {self.watch_mode}", "yellow"))
         if self.loading:
-            line.append(" · loading…", style="italic")
+            line.append(f" · loading… {self.load_progress:.0%}" if self.load_progress else " · loading…",
+                        style="italic")
         self.query_one("#status", Static).update(line)
 
     # --- actions ---------------------------------------------------------------------------

@@ -429,16 +429,22 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Con
 
 # --- the load --------------------------------------------------------------------------------
 
-def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = None) -> LoadResult:
+def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = None,
+         progress: Callable[[float], None] | None = None) -> LoadResult:
     """Load a portfolio from `paths` (default: SPEC §1's chain).
 
     `contents` maps file paths (as listed by `config_files`) to bytes already read; files not
-    in it are read from disk."""
+    in it are read from disk. `progress(fraction)` is called now and then during a long load
+    (parsing is counted as the first 60%, building the entities as the rest)."""
     with paused_gc():  # see core/perf.py: the GC would double the time of a large load
-        return _load(paths, contents or {})
+        return _load(paths, contents or {}, progress or (lambda fraction: None))
 
 
-def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
+PARSE_SHARE = 0.6
+
+
+def _load(paths: list[str] | None, contents: dict[str, bytes],
+          progress: Callable[[float], None]) -> LoadResult:
     problems = Problems()
     bundled = False
     if not paths:
@@ -446,12 +452,19 @@ def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
     label = "bundled example" if bundled else ", ".join(paths)
     files = config_files(paths, problems)
     roots: list[tuple[str, Mapping]] = []
+    sizes = {path: len(contents[path]) if path in contents else _size(path) for path in files}
+    total, done = max(sum(sizes.values()), 1), 0
     for path in files:
         text = read_text(path, problems, contents.get(path))
         if text is None:
             continue
         before = len(problems.errors)
-        root = compose(text, path, problems)
+        start = done
+
+        def file_progress(fraction: float, start: int = start, size: int = sizes[path]) -> None:
+            progress(PARSE_SHARE * (start + fraction * size) / total)
+        root = compose(text, path, problems, file_progress)
+        done += sizes[path]
         if root is None and len(problems.errors) > before:
             continue
         if root is None or (isinstance(root, Scalar) and root.is_null):
@@ -462,7 +475,8 @@ def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
                            f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
             continue
         roots.append((path, root))
-    portfolio = _build(roots, problems)
+    progress(PARSE_SHARE)
+    portfolio = _build(roots, problems, lambda f: progress(PARSE_SHARE + (1 - PARSE_SHARE) * f))
     # Report in reading order: by file, then by position within it.
     order = {path: i for i, path in enumerate(files)}
     for found in (problems.errors, problems.warnings):
@@ -471,7 +485,15 @@ def _load(paths: list[str] | None, contents: dict[str, bytes]) -> LoadResult:
     return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled)
 
 
-def _build(roots: list[tuple[str, Mapping]], problems: Problems) -> Portfolio:
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _build(roots: list[tuple[str, Mapping]], problems: Problems,
+           progress: Callable[[float], None] = lambda fraction: None) -> Portfolio:
     portfolio = Portfolio()
     ctx = _Context(problems, portfolio.settings)
     defs: dict[str, dict[str, tuple[str, Scalar, Node]]] = {kind: {} for kind in KINDS}
@@ -513,9 +535,13 @@ def _build(roots: list[tuple[str, Mapping]], problems: Problems) -> Portfolio:
     # 2. Entities, sources first so everything else can refer to them.
     readers = {"sources": _read_source, "providers": _read_provider,
                "facilities": _read_facility, "deals": _read_deal}
+    entities, built = max(sum(len(d) for d in defs.values()), 1), 0
     for kind in KINDS:
         store = getattr(portfolio, kind)
         for ident, (path, _key, body) in defs[kind].items():
+            built += 1
+            if not built % 2048:
+                progress(built / entities)
             ctx.path = path
             if not isinstance(body, Mapping):
                 ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
