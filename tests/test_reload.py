@@ -52,9 +52,9 @@ class Recorder:
         self.notices: list[str] = []
         apply, notify = app.apply_load, app.notify
 
-        def apply_load(result):
+        def apply_load(result, evaluation=None):
             self.loads.append(sorted(result.portfolio.deals) if result.ok else None)
-            apply(result)
+            apply(result, evaluation)
 
         def record_notify(message, **kwargs):
             self.notices.append(message)

@@ -193,7 +193,7 @@ class DealmonApp(App):
         self.run_worker(lambda: self._load_files(snapshot), group="load", exclusive=True, thread=True,
                         exit_on_error=False)
 
-    def _load_files(self, snapshot: Snapshot | None) -> tuple[LoadResult, Snapshot]:
+    def _load_files(self, snapshot: Snapshot | None) -> tuple[LoadResult, Snapshot, Evaluation | None]:
         # PyYAML, the loader and the watcher: imported off the UI thread and off the start path.
         from .core.loader import load
         from .watcher import take_snapshot
@@ -206,7 +206,16 @@ class DealmonApp(App):
             if fraction - reported[0] >= 0.05:
                 reported[0] = fraction
                 self.post_message(LoadProgress(fraction))
-        return load(self.paths, snapshot.contents, progress), snapshot
+        result = load(self.paths, snapshot.contents, progress)
+        evaluation = None
+        if result.ok:  # evaluate here too: a 100,000-deal evaluation must not freeze the screen
+            from .core.evaluate import evaluate
+            from .core.perf import paused_gc
+
+            zone = zone_name(result.portfolio.settings.timezone)
+            with paused_gc():
+                evaluation = evaluate(result.portfolio, self.fixed_as_of or today_in(zone, self.now()))
+        return result, snapshot, evaluation
 
     def on_load_progress(self, message: LoadProgress) -> None:
         if self.loading:
@@ -222,8 +231,8 @@ class DealmonApp(App):
         if worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
-            result, snapshot = worker.result
-            self.apply_load(result)
+            result, snapshot, evaluation = worker.result
+            self.apply_load(result, evaluation)
             self._start_watching(snapshot)
         elif event.state == WorkerState.ERROR:  # a bug, not bad input: say so, keep the data
             from .core.problems import Problem
@@ -233,8 +242,9 @@ class DealmonApp(App):
                                    f"internal error while loading: {worker.error!r}")]
             self.refresh_view()
 
-    def apply_load(self, result: LoadResult) -> None:
-        """Only a whole valid load replaces the data on screen."""
+    def apply_load(self, result: LoadResult, evaluation: Evaluation | None = None) -> None:
+        """Only a whole valid load replaces the data on screen. `evaluation`: made by the
+        worker for this portfolio (used when still for the current as-of date)."""
         self.loading = False
         self.result = result
         before = self.evaluation
@@ -244,7 +254,7 @@ class DealmonApp(App):
             self.loaded_at = self.now()
         else:
             self.errors = list(result.errors)
-        self.refresh_view()
+        self.refresh_view(evaluation if result.ok else None)
         if result.ok and before is not None and self.evaluation is not None:
             self._notify_changes(before, self.evaluation)
 
@@ -279,7 +289,7 @@ class DealmonApp(App):
             self.watch_mode = mode
             self._show_status()
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, evaluation: Evaluation | None = None) -> None:
         """Evaluate once for the current as-of date and hand the result to every pane."""
         self._today = self.today()
         if self.portfolio is not None:
@@ -287,7 +297,9 @@ class DealmonApp(App):
             from .core.perf import paused_gc
 
             with paused_gc():  # bulk allocation, no cycles: see core/perf.py
-                self.evaluation = evaluate(self.portfolio, self.as_of)
+                if evaluation is None or evaluation.as_of != self.as_of:
+                    evaluation = evaluate(self.portfolio, self.as_of)
+                self.evaluation = evaluation
                 self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
                 self.query_one(CountdownsPane).show(self.evaluation)
                 self.query_one(CapacityPane).show(self.evaluation)
