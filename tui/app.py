@@ -181,7 +181,12 @@ class DealmonApp(App):
 
     @property
     def as_of(self) -> date:
-        return self.fixed_as_of or self.today()
+        return self.as_of_for(self.portfolio)
+
+    def as_of_for(self, portfolio: Portfolio | None) -> date:
+        """The fixed date, else today in the portfolio's zone (a new one may have another)."""
+        zone = zone_name(portfolio.settings.timezone if portfolio else None)
+        return self.fixed_as_of or today_in(zone, self.now())
 
     def reload(self, snapshot: Snapshot | None = None) -> None:
         """Load the files in a thread; the screen stays live and paints before the data.
@@ -212,9 +217,8 @@ class DealmonApp(App):
             from .core.evaluate import evaluate
             from .core.perf import paused_gc
 
-            zone = zone_name(result.portfolio.settings.timezone)
             with paused_gc():
-                evaluation = evaluate(result.portfolio, self.fixed_as_of or today_in(zone, self.now()))
+                evaluation = evaluate(result.portfolio, self.as_of_for(result.portfolio))
         return result, snapshot, evaluation
 
     def on_load_progress(self, message: LoadProgress) -> None:
