@@ -50,14 +50,11 @@ def _code_fingerprint() -> list:
     return out
 
 
-def key(files: list[tuple[str, bytes | None]], options: dict[str, Any]) -> str:
-    h = hashlib.sha256()
-    h.update(json.dumps({"version": __version__, "code": _code_fingerprint(), "options": options,
-                         "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode())
-    for path, data in files:
-        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
-        h.update(hashlib.sha256(data).digest() if data is not None else b"<unreadable>")
-    return h.hexdigest()
+def key(files_digest: str, options: dict[str, Any]) -> str:
+    """`files_digest`: the watcher's snapshot digest (every file's path and content)."""
+    return hashlib.sha256(json.dumps(
+        {"version": __version__, "code": _code_fingerprint(), "options": options, "files": files_digest,
+         "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode()).hexdigest()
 
 
 def lookup(directory: str, entry_key: str) -> dict[str, Any] | None:

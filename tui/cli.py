@@ -55,21 +55,20 @@ def _monitor_parser() -> argparse.ArgumentParser:
 
 def run_check(args: argparse.Namespace) -> int:
     from . import checkcache
-    from .core.loader import config_files, default_paths, read_bytes
-    from .core.problems import Problems
+    from .core.loader import default_paths
+    from .watcher import take_snapshot
 
     paths, bundled = (args.paths, False) if args.paths else default_paths()
     directory = checkcache.cache_dir()
     if directory is None:
         return _emit(_check(args, paths, bundled, None))
-    files = config_files(paths, Problems())
-    contents = {path: read_bytes(path, Problems()) for path in files}
+    snapshot = take_snapshot(paths)  # read once: hashed for the key, and what a miss loads
     options = {"paths": paths, "bundled": bundled, "as_of": str(args.as_of), "within": args.within,
                "format": args.format}
-    entry_key = checkcache.key(list(contents.items()), options)
+    entry_key = checkcache.key(snapshot.digest, options)
     entry = checkcache.lookup(directory, entry_key)
     if entry is None:
-        entry = _check(args, paths, bundled, {p: d for p, d in contents.items() if d is not None})
+        entry = _check(args, paths, bundled, snapshot.contents)
         checkcache.store(directory, entry_key, entry)
     return _emit(entry)
 

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .core.loader import config_files
+from .core.loader import config_files, read_bytes
 from .core.problems import Problems
 
 try:  # CPython's own BLAKE2: `import hashlib` would map OpenSSL's libcrypto (~3.5 MB resident)
@@ -33,7 +33,6 @@ NETWORK_FS = frozenset({
     "nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "afs", "ceph", "glusterfs", "lustre", "gpfs",
     "fuse.sshfs", "sshfs", "fuse.rclone", "davfs", "fuse.s3fs", "fuse.gcsfuse", "virtiofs", "vboxsf",
 })
-MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,19 +66,16 @@ def stat_signature(paths: list[str]) -> tuple:
 
 
 def take_snapshot(paths: list[str]) -> Snapshot:
+    """List, read (with the loader's own size limit) and hash the config files."""
     files = list_files(paths)
     contents: dict[str, bytes] = {}
     digest = blake2b(digest_size=16)
     for path in files:
         digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
-        try:
-            if os.stat(path).st_size > MAX_SNAPSHOT_BYTES:
-                digest.update(b"<too big>")  # the loader reports it
-                continue
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            digest.update(f"<error {exc.errno}>".encode())
+        problems = Problems()
+        data = read_bytes(path, problems)
+        if data is None:  # missing, unreadable, too big: the loader reports it; the reason counts
+            digest.update("".join(p.message for p in problems.errors).encode("utf-8", "replace"))
             continue
         contents[path] = data
         digest.update(blake2b(data, digest_size=16).digest())
