@@ -41,3 +41,8 @@ def accelerators(by_model: dict[str, int]) -> str:
 
 def days(n: int) -> str:
     return "today" if n == 0 else ("in 1 day" if n == 1 else f"in {n:,} days")
+
+
+def per_year(amounts: dict, empty: str) -> str:
+    """Annualised amounts by currency: '26.04B USD/yr, 1.2B EUR/yr', or `empty` when none."""
+    return ", ".join(short_money(a, c) + "/yr" for c, a in amounts.items()) or empty

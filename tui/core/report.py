@@ -95,7 +95,7 @@ def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, wit
         mark = _LEVEL_MARK[nxt.level] if nxt else "  "
         out.append(f"{mark}{visible(ident):<{width}}  {s.status:<8}  {parties} · {nxt_text}{extra}")
     cap = ev.capacity
-    commitment = ", ".join(fmt.short_money(a, c) + "/yr" for c, a in cap.commitment_per_year.items()) or "none"
+    commitment = fmt.per_year(cap.commitment_per_year, "none")
     out.append(f"capacity: {visible(fmt.accelerators(cap.totals.nonzero()))} · {fmt.power(cap.totals.power_mw)}"
                f" · commitment {commitment}")
     h = ev.settings.horizon_days

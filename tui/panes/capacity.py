@@ -37,7 +37,7 @@ class CapacityPane(VerticalScroll):
         totals.append("Total  ", style="bold")
         totals.append_text(cell(fmt.accelerators(cap.totals.nonzero())))
         totals.append(f"\n       {fmt.power(cap.totals.power_mw)} · ")
-        commitment = ", ".join(fmt.short_money(a, c) + "/yr" for c, a in cap.commitment_per_year.items()) or "no commitment"
+        commitment = fmt.per_year(cap.commitment_per_year, "no commitment")
         totals.append_text(cell(commitment))
         totals.append(f"\nEnding ≤{h}d  ", style="bold")
         totals.append(_figures(cap.ending), style="yellow" if cap.ending.total_accelerators or cap.ending.power_mw else "")
@@ -68,7 +68,7 @@ class CapacityPane(VerticalScroll):
         for pid, p in cap.by_provider.items():
             providers.append("\n")
             providers.append_text(cell(pid, "bold"))
-            money = ", ".join(fmt.short_money(a, c) + "/yr" for c, a in p.commitment_per_year.items()) or "—"
+            money = fmt.per_year(p.commitment_per_year, "—")
             providers.append_text(cell(f"  {_figures(p.figures)} · {money}"))
             if p.concentration is not None:
                 style = "bold red" if p.concentration >= 0.5 else ""

@@ -26,12 +26,3 @@ def disputed(text: str, is_disputed: bool, style: str = "") -> Text:
     if is_disputed:
         return Text(DISPUTED_MARK + visible(text), style=DISPUTED_STYLE, no_wrap=True, end="")
     return cell(text, style)
-
-
-def lines(*parts: tuple[str, str] | str) -> Text:
-    """Assemble a multi-line renderable from (text, style) parts; text is made visible."""
-    out = Text(end="")
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        out.append(visible(text, one_line=False), style=style or None)
-    return out
