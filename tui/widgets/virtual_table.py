@@ -143,11 +143,9 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def on_focus(self) -> None:
-        self._line_cache.clear()
-        self.refresh()
+        self.refresh()  # the cursor row's look depends on focus (part of its cache key)
 
     def on_blur(self) -> None:
-        self._line_cache.clear()
         self.refresh()
 
     # --- cursor ------------------------------------------------------------------------------
