@@ -30,7 +30,7 @@ from .widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:  # the loader (PyYAML) and the evaluation are imported by the load worker
     from .core.evaluate import Evaluation
-    from .core.loader import LoadResult
+    from .core.loader import LoadCache, LoadResult
     from .core.model import Portfolio
     from .core.problems import Problem
     from .watcher import Snapshot
@@ -94,6 +94,7 @@ class DealmonApp(App):
         self.loading = False
         self.load_progress = 0.0
         self._had_data = False
+        self._load_cache: LoadCache | None = None  # what the last load made of each file
 
     # --- layout --------------------------------------------------------------------------
 
@@ -200,7 +201,7 @@ class DealmonApp(App):
 
     def _load_files(self, snapshot: Snapshot | None) -> tuple[LoadResult, Snapshot, Evaluation | None]:
         # PyYAML, the loader and the watcher: imported off the UI thread and off the start path.
-        from .core.loader import load
+        from .core.loader import LoadCache, load
         from .watcher import take_snapshot
 
         if snapshot is None:
@@ -211,14 +212,16 @@ class DealmonApp(App):
             if fraction - reported[0] >= 0.05:
                 reported[0] = fraction
                 self.post_message(LoadProgress(fraction))
-        result = load(self.paths, snapshot.contents, progress)
+        if self._load_cache is None:  # made here: the loader is imported off the start path
+            self._load_cache = LoadCache()
+        result = load(self.paths, snapshot.contents, progress, self._load_cache)
         evaluation = None
         if result.ok:  # evaluate here too: a 100,000-deal evaluation must not freeze the screen
             from .core.evaluate import evaluate
             from .core.perf import paused_gc
 
             with paused_gc():
-                evaluation = evaluate(result.portfolio, self.as_of_for(result.portfolio))
+                evaluation = evaluate(result.portfolio, self.as_of_for(result.portfolio), self.evaluation)
         return result, snapshot, evaluation
 
     def on_load_progress(self, message: LoadProgress) -> None:
@@ -302,7 +305,7 @@ class DealmonApp(App):
 
             with paused_gc():  # bulk allocation, no cycles: see core/perf.py
                 if evaluation is None or evaluation.as_of != self.as_of:
-                    evaluation = evaluate(self.portfolio, self.as_of)
+                    evaluation = evaluate(self.portfolio, self.as_of, self.evaluation)
                 self.evaluation = evaluation
                 self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
                 self.query_one(CountdownsPane).show(self.evaluation)

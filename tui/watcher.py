@@ -24,10 +24,7 @@ from typing import Callable
 from .core.loader import config_files, read_bytes
 from .core.problems import Problems
 
-try:  # CPython's own BLAKE2: `import hashlib` would map OpenSSL's libcrypto (~3.5 MB resident)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import blake2b
+from .core.hashing import blake2b, content_digest
 
 NETWORK_FS = frozenset({
     "nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "afs", "ceph", "glusterfs", "lustre", "gpfs",
@@ -78,7 +75,7 @@ def take_snapshot(paths: list[str]) -> Snapshot:
             digest.update("".join(p.message for p in problems.errors).encode("utf-8", "replace"))
             continue
         contents[path] = data
-        digest.update(blake2b(data, digest_size=16).digest())
+        digest.update(content_digest(data))
     return Snapshot(tuple(files), contents, digest.hexdigest(), _stat_signature(files))
 
 

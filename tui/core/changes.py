@@ -51,6 +51,8 @@ def compare(old: Evaluation, new: Evaluation) -> Changes:
                       removed=sorted(set(old.deals) - set(new.deals)))
     for ident in sorted(set(old.deals) & set(new.deals)):
         before, after = old.deals[ident], new.deals[ident]
+        if before is after:  # reused by the evaluation: the deal did not change
+            continue
         for name in DATE_FIELDS:
             a, b = getattr(before, name), getattr(after, name)
             if a != b:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .dates import Duration, add, add_months, first_k, sub
-from .model import Deal, Facility, Portfolio, ServedNotice, Settings
+from .model import CapacityLine, Deal, Facility, Portfolio, ServedNotice, Settings
 from .problems import Problem
 
 EVENT_KINDS = ("start", "exit_right", "notice_deadline", "renewal", "term_end", "exit")
@@ -110,6 +110,7 @@ class Evaluation:
     events: list[Event]  # all deals, date order, then kind, then deal id
     capacity: Capacity
     warnings: list[Problem]  # warnings that depend on the as-of date
+    line_figures: dict = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
 
 
 def level_of(days_left: int, settings: Settings) -> str:
@@ -329,17 +330,33 @@ def timeline_dates(T: date) -> list[date]:
     return [T] + [d for d in (add_months(first, i) for i in range(1, TIMELINE_MONTHS + 1)) if d is not None]
 
 
-def evaluate(portfolio: Portfolio, as_of: date) -> Evaluation:
+def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None) -> Evaluation:
+    """Every figure of the portfolio on `as_of`. A deal's state depends only on the deal, the
+    date and the settings: with `previous` (same date and settings) the state of every deal
+    that is the very same object is reused, so a reload that changed one file re-evaluates
+    only that file's deals."""
     settings = portfolio.settings
-    states = {ident: evaluate_deal(deal, as_of, settings) for ident, deal in portfolio.deals.items()}
+    reusable = previous.deals if previous is not None and previous.as_of == as_of and previous.settings == settings else {}
+    states = {}
+    for ident, deal in portfolio.deals.items():
+        state = reusable.get(ident)
+        states[ident] = state if state is not None and state.deal is deal else evaluate_deal(deal, as_of, settings)
     events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
-    capacity, warnings = _capacity(portfolio, states, as_of)
-    return Evaluation(as_of, settings, states, events, capacity, warnings)
+    memo = previous.line_figures if previous is not None else {}
+    capacity, warnings, line_figures = _capacity(portfolio, states, as_of, memo)
+    return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures)
 
 
-def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tuple[Capacity, list[Problem]]:
+LineMemo = dict[int, tuple[CapacityLine, Facility | None, Figures]]
+
+
+def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date,
+              memo: LineMemo) -> tuple[Capacity, list[Problem], LineMemo]:
     facilities = portfolio.facilities
-    totals, ending, at_risk = Figures(), Figures(), Figures()
+    ending, at_risk = Figures(), Figures()
+    # A line's figures depend on the line and its facility only, not on the date: reuse them
+    # while both are the same objects (id() is safe as a key: each entry holds its line).
+    figures_of: LineMemo = {}
     commitment: dict[str, Decimal] = {}
     per_provider: dict[str, tuple[Figures, dict[str, Decimal]]] = {}
     per_facility: dict[str, Figures] = {}
@@ -357,7 +374,12 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
                 money[c.currency] = money.get(c.currency, Decimal(0)) + c.per_year
         exit_date = state.exit_date
         for line in deal.capacity:
-            fig = line_figures(line, facilities)
+            fac = facilities.get(line.facility) if line.facility else None
+            known = memo.get(id(line))
+            if known is None or known[0] is not line or known[1] is not fac:
+                known = (line, fac, line_figures(line, facilities))
+            figures_of[id(line)] = known  # the same tuple: nothing new for the GC to track
+            fig = known[2]
             # The line counts on D when the deal is in force and D is within [from, until].
             lo = max(deal.start, line.start) if line.start else deal.start
             hi = min(d for d in (exit_date, line.until) if d is not None) if (exit_date or line.until) else None
@@ -370,7 +392,6 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
                     deltas[last].add(fig, -1)
             if not (lo <= T and (hi is None or T <= hi)):
                 continue
-            totals.add(fig)
             per_provider[deal.provider][0].add(fig)
             if line.facility is not None:
                 per_facility.setdefault(line.facility, Figures()).add(fig)
@@ -383,6 +404,8 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
     for delta in deltas:
         running.add(delta)
         timeline.append(Figures(dict(running.accelerators), running.power_mw))
+    # The timeline's first date is T and a line counts there exactly when it counts now.
+    totals = Figures(dict(timeline[0].accelerators), timeline[0].power_mw)
 
     by_provider = {}
     for pid in sorted(per_provider):
@@ -405,4 +428,4 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date) -> tu
 
     capacity = Capacity(totals, dict(sorted(commitment.items())), ending, at_risk, by_provider,
                         by_facility, list(zip(dates, timeline, strict=True)))
-    return capacity, warnings
+    return capacity, warnings, figures_of

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any, Callable
 
 from . import values as v
 from .dates import Duration, calendar_codes
 from .evaluate import exit_right_opens
 from .locations import BUNDLED_DIR, default_paths  # noqa: F401 - re-exported
+from .hashing import content_digest
 from .perf import paused_gc
 from .model import (
     CapacityLine, Claim, Deal, Facility, Loc, Notice, Portfolio, Provider, ServedNotice,
@@ -36,6 +37,7 @@ class LoadResult:
     files: list[str] = field(default_factory=list)  # as given, in reading order
     label: str = ""  # what the header shows as the config source
     bundled: bool = False
+    parsed: list[str] = field(default_factory=list)  # the files this load had to read anew
 
     @property
     def ok(self) -> bool:
@@ -117,6 +119,9 @@ def read_text(path: str, problems: Problems, data: bytes | None = None) -> str |
         return None
 
 
+Ref = tuple[str, str, int, int]  # (kind, id, line, col) of a reference to check
+
+
 # --- field schemas ---------------------------------------------------------------------------
 
 class _Context:
@@ -124,8 +129,8 @@ class _Context:
         self.problems = problems
         self.settings = settings
         self.path = ""
-        # (kind, id, path, node) of every reference, checked once everything is read
-        self.refs: list[tuple[str, str, str, Node]] = []
+        # (kind, id, line, col) of every reference, checked once every file is read
+        self.refs: list[Ref] = []
         # id(nested object) -> its field nodes, for checks that need positions later
         self.field_nodes: dict[int, dict[str, Node]] = {}
 
@@ -145,7 +150,7 @@ Parser = Callable[[Node, _Context], Any]
 def _ref(kind: str) -> Parser:
     def parse(node: Node, ctx: _Context) -> str:
         ident = v.text(node)
-        ctx.refs.append((kind, ident, ctx.path, node))
+        ctx.refs.append((kind, ident, node.line, node.col))
         return ident
     return parse
 
@@ -430,134 +435,257 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Con
 # --- the load --------------------------------------------------------------------------------
 
 def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = None,
-         progress: Callable[[float], None] | None = None) -> LoadResult:
+         progress: Callable[[float], None] | None = None, cache: LoadCache | None = None) -> LoadResult:
     """Load a portfolio from `paths` (default: SPEC §1's chain).
 
     `contents` maps file paths (as listed by `config_files`) to bytes already read; files not
     in it are read from disk. `progress(fraction)` is called now and then during a long load
-    (parsing is counted as the first 60%, building the entities as the rest)."""
+    (parsing is counted as the first 60%, building the entities as the rest). `cache` holds
+    what earlier loads made of each file: a file whose bytes and effective settings are
+    unchanged is not parsed again and its entities are reused as they are (the monitor keeps
+    one, so a reload after one file of a hundred changed parses one file)."""
     with paused_gc():  # see core/perf.py: the GC would double the time of a large load
-        return _load(paths, contents or {}, progress or (lambda fraction: None))
+        return _load(paths, contents or {}, progress or (lambda fraction: None), cache)
 
 
 PARSE_SHARE = 0.6
+_NONE: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _SettingsSection:
+    """A file's `settings:` read on its own: settings never depend on other files."""
+    line: int  # of the `settings` key
+    col: int
+    settings: Settings
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Definition:
+    """One entity as one file defines it, with what reading it reported and referred to: a
+    later definition of the same id is dropped whole, problems included."""
+    kind: str
+    ident: str
+    line: int  # of the id key
+    col: int
+    entity: Any  # None when its fields had errors
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _FileUnit:
+    """What one file contributes to a load: a function of its bytes and the settings only."""
+    digest: bytes
+    settings_key: tuple  # the effective settings its entities were read with
+    section: _SettingsSection | None
+    errors: tuple[Problem, ...]  # of the file as a whole: reading, YAML, top-level keys, ids
+    warnings: tuple[Problem, ...]
+    definitions: tuple[_Definition, ...]
+
+
+class LoadCache:
+    """What the last load made of each file. A load reads `units` once and replaces the whole
+    dict when done, and units are never changed, so a superseded load still running in another
+    thread does no harm."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, _FileUnit] = {}
+
+
+def _settings_key(settings: Settings) -> tuple:
+    return astuple(settings)
 
 
 def _load(paths: list[str] | None, contents: dict[str, bytes],
-          progress: Callable[[float], None]) -> LoadResult:
+          progress: Callable[[float], None], cache: LoadCache | None) -> LoadResult:
     problems = Problems()
     bundled = False
     if not paths:
         paths, bundled = default_paths()
     label = "bundled example" if bundled else ", ".join(paths)
     files = config_files(paths, problems)
-    roots: list[tuple[str, Mapping]] = []
-    sizes = {path: len(contents[path]) if path in contents else _size(path) for path in files}
-    total, done = max(sum(sizes.values()), 1), 0
+    data: dict[str, bytes] = {}  # in reading order
     for path in files:
-        text = read_text(path, problems, contents.get(path))
-        if text is None:
-            continue
-        before = len(problems.errors)
-        start = done
+        got = contents[path] if path in contents else read_bytes(path, problems)
+        if got is not None:
+            data[path] = got
+    digests = {path: content_digest(got) for path, got in data.items()}
+    old = cache.units if cache is not None else {}
 
-        def file_progress(fraction: float, start: int = start, size: int = sizes[path]) -> None:
+    # 1. Parse the files that changed; take every file's settings (they come before the rest).
+    trees: dict[str, tuple[Mapping | None, Problems]] = {}
+    sections: dict[str, _SettingsSection | None] = {}
+    changed = [p for p in data if p not in old or old[p].digest != digests[p]]
+    total, done = max(sum(len(data[p]) for p in changed), 1), 0
+    for path in data:
+        if path not in changed:
+            sections[path] = old[path].section
+            continue
+        start, size = done, len(data[path])
+
+        def file_progress(fraction: float, start: int = start, size: int = size) -> None:
             progress(PARSE_SHARE * (start + fraction * size) / total)
-        root = compose(text, path, problems, file_progress)
-        done += sizes[path]
-        if root is None and len(problems.errors) > before:
-            continue
-        if root is None or (isinstance(root, Scalar) and root.is_null):
-            problems.warn(path, 1, 1, "empty file")
-            continue
-        if not isinstance(root, Mapping):
-            problems.error(path, root.line, root.col,
-                           f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
-            continue
-        roots.append((path, root))
+        trees[path] = _parse(path, data[path], file_progress)
+        sections[path] = _settings_section(path, trees[path][0])
+        done += size
     progress(PARSE_SHARE)
-    portfolio = _build(roots, problems, lambda f: progress(PARSE_SHARE + (1 - PARSE_SHARE) * f))
+    first = next((s for s in sections.values() if s is not None), None)
+    settings = first.settings if first is not None else Settings()
+    key = _settings_key(settings)
+
+    # 2. Read the entities of each file not already read with these settings.
+    units: dict[str, _FileUnit] = {}
+    stale = [p for p in data if p in trees or old[p].settings_key != key]
+    total, done = max(sum(len(data[p]) for p in stale), 1), 0
+    for path in data:
+        if path not in stale:
+            units[path] = old[path]
+            continue
+        start, size = done, len(data[path])
+
+        def build_progress(fraction: float, start: int = start, size: int = size) -> None:
+            progress(PARSE_SHARE + (1 - PARSE_SHARE) * (start + fraction * size) / total)
+        # Unchanged bytes but new settings: parse again (trees are not kept: they are large).
+        root, file_problems = trees.pop(path) if path in trees else _parse(path, data[path], lambda f: None)
+        units[path] = _read_file(path, digests[path], root, file_problems, sections[path], settings, key,
+                                 build_progress)
+        done += size
+    if cache is not None:
+        cache.units = units
+
+    portfolio = _merge(units, settings, problems)
     # Report in reading order: by file, then by position within it.
     order = {path: i for i, path in enumerate(files)}
     for found in (problems.errors, problems.warnings):
         found.sort(key=lambda p: (order.get(p.path, -1), p.line, p.col))
     ok = not problems.errors
-    return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled)
+    return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled,
+                      parsed=stale)
 
 
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
+def _parse(path: str, data: bytes, progress: Callable[[float], None]) -> tuple[Mapping | None, Problems]:
+    """The file's root mapping (None when there is none) and what parsing it reported."""
+    problems = Problems()
+    text = read_text(path, problems, data)
+    if text is None:
+        return None, problems
+    root = compose(text, path, problems, progress)
+    if root is None and problems.errors:
+        return None, problems
+    if root is None or (isinstance(root, Scalar) and root.is_null):
+        problems.warn(path, 1, 1, "empty file")
+        return None, problems
+    if not isinstance(root, Mapping):
+        problems.error(path, root.line, root.col,
+                       f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
+        return None, problems
+    return root, problems
 
 
-def _build(roots: list[tuple[str, Mapping]], problems: Problems,
-           progress: Callable[[float], None] = lambda fraction: None) -> Portfolio:
-    portfolio = Portfolio()
-    ctx = _Context(problems, portfolio.settings)
-    defs: dict[str, dict[str, tuple[str, Scalar, Node]]] = {kind: {} for kind in KINDS}
+def _settings_section(path: str, root: Mapping | None) -> _SettingsSection | None:
+    if root is None or "settings" not in root.items:
+        return None
+    key, value = root.items["settings"]
+    ctx = _Context(Problems(), Settings())
+    ctx.path = path
+    _read_settings(value, ctx)
+    return _SettingsSection(key.line, key.col, ctx.settings, tuple(ctx.problems.errors),
+                            tuple(ctx.problems.warnings))
 
-    # 1. Top-level keys, settings, and every entity definition with its position.
-    for path, root in roots:
-        ctx.path = path
-        for name, (key, value) in root.items.items():
-            if name not in TOP_LEVEL:
-                ctx.error(key, f"unknown top-level key '{name}'{_did_you_mean(name, TOP_LEVEL)}; "
-                               f"expected one of: {', '.join(TOP_LEVEL)}")
-            elif name == "version":
-                if not (isinstance(value, Scalar) and value.value.strip() == "1"):
-                    ctx.error(value, f"version: expected 1, found {describe(value)}")
-            elif name == "settings":
-                if portfolio.settings_loc is not None:
-                    ctx.error(key, f"settings may appear in one file only; already given at {portfolio.settings_loc}")
-                    continue
-                portfolio.settings_loc = ctx.loc(key)
-                _read_settings(value, ctx)
-            else:
-                if isinstance(value, Scalar) and value.is_null:
-                    continue
-                if not isinstance(value, Mapping):
-                    ctx.error(value, f"{name}: expected a mapping of id to {name[:-1]}, found {describe(value)}")
-                    continue
-                for ident, (id_key, body) in value.items.items():
-                    if not v.ID_RE.fullmatch(ident):
-                        ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
-                                          "and '-', starting with a letter or digit")
-                        continue
-                    first = defs[name].get(ident)
-                    if first is not None:
-                        ctx.error(id_key, f"{name[:-1] if name != 'facilities' else 'facility'} id '{ident}' "
-                                          f"is defined twice; first at {first[0]}:{first[1].line}:{first[1].col}")
-                        continue
-                    defs[name][ident] = (path, id_key, body)
 
-    # 2. Entities, sources first so everything else can refer to them.
-    readers = {"sources": _read_source, "providers": _read_provider,
-               "facilities": _read_facility, "deals": _read_deal}
-    entities, built = max(sum(len(d) for d in defs.values()), 1), 0
-    for kind in KINDS:
-        store = getattr(portfolio, kind)
-        for ident, (path, _key, body) in defs[kind].items():
-            built += 1
-            if not built % 2048:
-                progress(built / entities)
-            ctx.path = path
-            if not isinstance(body, Mapping):
-                ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
+_READERS: dict[str, Callable[[str, Mapping, _Context], Any]] = {}  # filled below the readers
+
+
+def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
+               section: _SettingsSection | None, settings: Settings, key: tuple,
+               progress: Callable[[float], None]) -> _FileUnit:
+    ctx = _Context(problems, settings)
+    ctx.path = path
+    found: list[tuple[str, str, Scalar, Node]] = []
+    for name, (name_key, value) in (root.items.items() if root is not None else ()):
+        if name not in TOP_LEVEL:
+            ctx.error(name_key, f"unknown top-level key '{name}'{_did_you_mean(name, TOP_LEVEL)}; "
+                                f"expected one of: {', '.join(TOP_LEVEL)}")
+        elif name == "version":
+            if not (isinstance(value, Scalar) and value.value.strip() == "1"):
+                ctx.error(value, f"version: expected 1, found {describe(value)}")
+        elif name == "settings":
+            continue  # read on its own (_settings_section); the merge decides whether it counts
+        elif not (isinstance(value, Scalar) and value.is_null):
+            if not isinstance(value, Mapping):
+                ctx.error(value, f"{name}: expected a mapping of id to {name[:-1]}, found {describe(value)}")
                 continue
-            entity = readers[kind](ident, body, ctx)
-            if entity is not None:
-                store[ident] = entity
-    portfolio.deals = dict(sorted(portfolio.deals.items()))
+            for ident, (id_key, body) in value.items.items():
+                if v.ID_RE.fullmatch(ident):
+                    found.append((name, ident, id_key, body))
+                else:
+                    ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
+                                      "and '-', starting with a letter or digit")
+    file_errors, file_warnings = tuple(problems.errors), tuple(problems.warnings)
+    # Sources first, so that everything else can refer to them.
+    found.sort(key=lambda f: KINDS.index(f[0]))
+    definitions = []
+    errors, warnings, refs = problems.errors, problems.warnings, ctx.refs
+    for built, (kind, ident, id_key, body) in enumerate(found, 1):
+        if not built % 2048:
+            progress(built / len(found))
+        errors.clear()
+        warnings.clear()
+        refs.clear()
+        entity = None
+        if isinstance(body, Mapping):
+            entity = _READERS[kind](ident, body, ctx)
+        else:
+            ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
+        definitions.append(_Definition(kind, ident, id_key.line, id_key.col, entity,
+                                       tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE))
+    return _FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions))
 
-    # 3. References must resolve.
-    for kind, ident, path, node in ctx.refs:
-        if ident not in defs[kind]:
-            hint = _did_you_mean(ident, defs[kind])
-            problems.error(path, node.line, node.col,
-                           f"unknown {kind[:-1] if kind != 'facilities' else 'facility'} '{ident}'{hint}")
+
+def _merge(units: dict[str, _FileUnit], settings: Settings, problems: Problems) -> Portfolio:
+    """The portfolio from the files in reading order: the first definition of an id and the
+    first settings count, then every reference must resolve."""
+    portfolio = Portfolio(settings)
+    defined: dict[str, dict[str, tuple[str, int, int]]] = {kind: {} for kind in KINDS}
+    refs: list[tuple[str, Ref]] = []
+    for path, unit in units.items():
+        problems.errors.extend(unit.errors)
+        problems.warnings.extend(unit.warnings)
+        section = unit.section
+        if section is not None:
+            if portfolio.settings_loc is None:
+                portfolio.settings_loc = Loc(path, section.line, section.col)
+                problems.errors.extend(section.errors)
+                problems.warnings.extend(section.warnings)
+            else:
+                problems.error(path, section.line, section.col,
+                               f"settings may appear in one file only; already given at {portfolio.settings_loc}")
+        for d in unit.definitions:
+            first = defined[d.kind].get(d.ident)
+            if first is not None:
+                problems.error(path, d.line, d.col,
+                               f"{_singular(d.kind)} id '{d.ident}' is defined twice; "
+                               f"first at {first[0]}:{first[1]}:{first[2]}")
+                continue
+            defined[d.kind][d.ident] = (path, d.line, d.col)
+            problems.errors.extend(d.errors)
+            problems.warnings.extend(d.warnings)
+            refs.extend((path, ref) for ref in d.refs)
+            if d.entity is not None:
+                getattr(portfolio, d.kind)[d.ident] = d.entity
+    portfolio.deals = dict(sorted(portfolio.deals.items()))
+    for path, (kind, ident, line, col) in refs:
+        if ident not in defined[kind]:
+            problems.error(path, line, col, f"unknown {_singular(kind)} '{ident}'{_did_you_mean(ident, defined[kind])}")
     return portfolio
+
+
+def _singular(kind: str) -> str:
+    return "facility" if kind == "facilities" else kind[:-1]
 
 
 def _read_settings(node: Node, ctx: _Context) -> None:
@@ -642,3 +770,6 @@ def _check_notice(deal: Deal, notice: Notice, nodes: dict[str, Node], ctx: _Cont
             ctx.error(given_node, f"notice given {served.given}, before the exit right opens on {opens}")
         if fixed_end is not None and served.given > fixed_end:
             ctx.error(given_node, f"notice given {served.given}, after the deal ends on {fixed_end}")
+
+
+_READERS.update(sources=_read_source, providers=_read_provider, facilities=_read_facility, deals=_read_deal)

@@ -11,20 +11,34 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ..widgets.cells import LEVEL_MARK, LEVEL_STYLE, cell
+from ..widgets.cells import LEVEL_MARK, LEVEL_STYLE, Cell, cell, table_cell
 from ..widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
-    from ..core.evaluate import Evaluation
+    from ..core.evaluate import Evaluation, Event
 
-COLUMNS = [("date", "date"), ("days", "days"), ("band", "band"), ("event", "deal: event")]
+COLUMNS = [("date", "date"), ("days", "days", "right"), ("band", "band"), ("event", "deal: event")]
 EXITS_SHOWN = 30
 EVENT_LABEL = {"start": "starts", "exit_right": "exit right opens", "notice_deadline": "notice deadline",
                "renewal": "renews", "term_end": "term ends", "exit": "exits"}
 
 
+def _row(e: Event) -> tuple[Cell, ...]:
+    style = LEVEL_STYLE[e.level]
+    return (
+        (e.date.isoformat(), ""),
+        (f"{e.days_left:,}d", style),
+        (LEVEL_MARK[e.level], style),
+        table_cell(f"{e.deal}: {EVENT_LABEL[e.kind]}"),
+    )
+
+
 class CountdownsPane(Vertical):
     BORDER_TITLE = "Countdowns"  # shown from the first frame, before the data arrives
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._built: dict[tuple, tuple] = {}  # (deal, kind, date) -> (event, row)
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="event-table")
@@ -39,15 +53,16 @@ class CountdownsPane(Vertical):
         return key[0] if key else None
 
     def show(self, ev: Evaluation) -> None:
-        rows = {}
+        rows, built = {}, {}
+        previous = self._built
         for e in ev.events:
-            style = LEVEL_STYLE[e.level]
-            rows[(e.deal, e.kind, e.date)] = (
-                cell(e.date.isoformat()),
-                Text(f"{e.days_left:,}d", style=style, no_wrap=True, end="", justify="right"),
-                cell(LEVEL_MARK[e.level], style),
-                cell(f"{e.deal}: {EVENT_LABEL[e.kind]}"),
-            )
+            key = (e.deal, e.kind, e.date)
+            before = previous.get(key)
+            # Events are immutable: the same event object (from a reused deal state) keeps its row.
+            entry = before if before is not None and before[0] is e else (e, _row(e))
+            built[key] = entry
+            rows[key] = entry[1]
+        self._built = built
         self.table.show_rows(rows)  # ev.events is already in date order
         self.border_title = f"Countdowns · {len(rows)} event{'' if len(rows) == 1 else 's'}"
 

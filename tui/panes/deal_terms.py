@@ -12,8 +12,8 @@ from ..core import formatting as fmt
 
 if TYPE_CHECKING:
     from ..core.evaluate import DealState, Evaluation
-    from ..core.model import Portfolio
-from ..widgets.cells import STATUS_STYLE, cell, disputed
+    from ..core.model import Portfolio, Provider
+from ..widgets.cells import STATUS_STYLE, Cell, cell, disputed, table_cell
 from ..widgets.virtual_table import VirtualTable
 
 COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
@@ -55,6 +55,27 @@ def haystack(s: DealState, portfolio: Portfolio) -> str:
     return "\0".join(hay).casefold()  # NUL: a needle never matches across two fields
 
 
+def _same_objects(a: tuple[list, list], b: tuple[list, list]) -> bool:
+    """Whether two (providers, facilities) item lists hold the very same objects."""
+    return all(len(x) == len(y) and all(i == j and u is w for (i, u), (j, w) in zip(x, y))
+               for x, y in zip(a, b))
+
+
+def _row(s: DealState, provider: Provider | None) -> tuple[Cell, ...]:
+    deal = s.deal
+    parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
+    c = deal.commitment
+    commitment = fmt.short_money(c.per_year, c.currency) if c else "—"
+    return (
+        table_cell(deal.id, "bold"),
+        table_cell(parties),
+        disputed(commitment, "commitment" in s.disputed),
+        disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
+        disputed(notice_text(s), any(f == "notice" or f.startswith("notice.") for f in s.disputed)),
+        table_cell(s.status, STATUS_STYLE[s.status]),
+    )
+
+
 class DealTermsPane(Vertical):
     """The deal terms table, its filter input and its sort order."""
 
@@ -74,6 +95,8 @@ class DealTermsPane(Vertical):
         self._rows_of: Evaluation | None = None
         self._rows: dict[str, tuple] = {}
         self._hay: dict[str, str] = {}
+        self._built: dict[str, tuple] = {}  # id -> (state, row, haystack)
+        self._names: tuple = ([], [])  # the providers and facilities the rows were built with
         self._order_of: tuple | None = None
         self._order: list[str] = []
 
@@ -112,26 +135,24 @@ class DealTermsPane(Vertical):
         return ()
 
     def _all_rows(self, ev: Evaluation, portfolio: Portfolio) -> dict[str, tuple]:
-        """Every deal's cells, built once per evaluation: filtering and sorting reuse them."""
+        """Every deal's cells and filter text, once per evaluation; a deal whose state,
+        provider and facilities are the same objects as last time keeps its row (a reload
+        that changed one file of a hundred rebuilds that file's rows only)."""
         if self._rows_of is ev:
             return self._rows
-        rows = {}
+        rows, hay, built = {}, {}, {}
+        # Rows show provider names and the filter searches facility names: when no provider
+        # or facility changed, a deal whose state is the same object keeps its row as it is.
+        names = (list(portfolio.providers.items()), list(portfolio.facilities.items()))
+        previous = self._built if _same_objects(names, self._names) else {}
         for ident, s in ev.deals.items():
-            deal = s.deal
-            provider = portfolio.providers.get(deal.provider)
-            parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
-            c = deal.commitment
-            commitment = fmt.short_money(c.per_year, c.currency) if c else "—"
-            rows[ident] = (
-                cell(ident, "bold"),
-                cell(parties),
-                disputed(commitment, "commitment" in s.disputed),
-                disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
-                disputed(notice_text(s), any(f == "notice" or f.startswith("notice.") for f in s.disputed)),
-                cell(s.status, STATUS_STYLE[s.status]),
-            )
-        self._rows_of, self._rows = ev, rows
-        self._hay = {ident: haystack(s, portfolio) for ident, s in ev.deals.items()}
+            before = previous.get(ident)
+            if before is None or before[0] is not s:
+                provider = portfolio.providers.get(s.deal.provider)
+                before = (s, _row(s, provider), haystack(s, portfolio))
+            built[ident] = before
+            rows[ident], hay[ident] = before[1], before[2]
+        self._rows_of, self._rows, self._hay, self._built, self._names = ev, rows, hay, built, names
         return rows
 
     def _sorted_ids(self, ev: Evaluation) -> list[str]:

@@ -5,11 +5,15 @@ Textual's DataTable materialises every row (measured: ~3.3 s to add and paint 10
 draws the few that are visible, so 10,000 or 100,000 rows cost the same to show. Updates keep
 the cursor on its row key (even when rows around it come and go) and the scroll position, and
 repaint only when something changed.
+
+Cells are `(text, style)` pairs (see `widgets.cells.Cell`): the text is shown literally, never
+parsed as markup; columns may be right-aligned.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Hashable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
@@ -20,11 +24,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .cells import Cell
+
 MAX_COLUMN_WIDTH = 48
 
 
 class VirtualTable(ScrollView, can_focus=True):
-    """`show_rows(rows)` makes the table hold exactly `rows` (key -> cells), in that order."""
+    """`show_rows(rows)` makes the table hold exactly `rows` (key -> cells), in that order.
+
+    `columns`: (key, label) or (key, label, "right") for a right-aligned column."""
 
     COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor"}
     DEFAULT_CSS = """
@@ -53,12 +61,15 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> "VirtualTable":
             return self.table
 
-    def __init__(self, columns: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, columns: list[tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.columns = columns
-        self._cells: dict[Hashable, tuple[Text, ...]] = {}
+        self._labels = [column[1] for column in columns]
+        self._right = [len(column) > 2 and column[2] == "right" for column in columns]
+        self._cells: dict[Hashable, tuple[Cell, ...]] = {}
         self._order: list[Hashable] = []
-        self._widths = [len(label) + 1 for _, label in columns]
+        self._widths = [cell_len(label) + 1 for label in self._labels]
+        self._row_widths: dict[Hashable, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
         self._line_cache: dict[tuple, Strip] = {}
 
     # --- data ------------------------------------------------------------------------------
@@ -68,13 +79,13 @@ class VirtualTable(ScrollView, can_focus=True):
         return len(self._order)
 
     def get_row_at(self, index: int) -> tuple[Text, ...]:
-        return self._cells[self._order[index]]
+        return tuple(Text(text, style=style, end="") for text, style in self._cells[self._order[index]])
 
     @property
     def cursor_key(self) -> Hashable | None:
         return self._order[self.cursor_row] if 0 <= self.cursor_row < len(self._order) else None
 
-    def show_rows(self, rows: dict[Hashable, tuple[Text, ...]],
+    def show_rows(self, rows: dict[Hashable, tuple[Cell, ...]],
                   sort_key: Callable[[Hashable], Any] | None = None) -> None:
         order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
         cells = self._cells
@@ -83,13 +94,19 @@ class VirtualTable(ScrollView, can_focus=True):
         selected, index = self.cursor_key, self.cursor_row
         self._cells = dict(rows)
         self._order = order
-        widths = [len(label) + 1 for _, label in self.columns]
-        for cells in rows.values():
-            for i, c in enumerate(cells):
-                n = c.cell_len + 1
-                if n > widths[i]:
-                    widths[i] = n
-        self._widths = [min(w, MAX_COLUMN_WIDTH) for w in widths]
+        # Each row's cell widths are kept while the row is the same object: a reload that
+        # changed a few rows of 10,000 measures only those.
+        known, measured = self._row_widths, {}
+        for key, row in rows.items():
+            entry = known.get(key)
+            if entry is None or entry[0] is not row:
+                entry = (row, tuple(cell_len(text) for text, _style in row))
+            measured[key] = entry
+        self._row_widths = measured
+        widths = [cell_len(label) for label in self._labels]
+        if measured:
+            widths = [max(w, *column) for w, column in zip(widths, zip(*(e[1] for e in measured.values())))]
+        self._widths = [min(w + 1, MAX_COLUMN_WIDTH) for w in widths]
         self._line_cache.clear()
         self.virtual_size = Size(sum(self._widths) + 1, len(order) + 1)  # +1: the header line
         if selected is not None and selected in rows:
@@ -100,15 +117,16 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def _row_text(self, cells: tuple[Text, ...] | None) -> Text:
+    def _row_text(self, cells: tuple[Cell, ...] | None) -> Text:
         """One line: each cell after a one-space gap, cut or padded to its column's width."""
         line = Text(no_wrap=True, end="")
         for i, width in enumerate(self._widths):
-            cell = Text(self.columns[i][1]) if cells is None else cells[i]
+            text, style = (self._labels[i], "") if cells is None else cells[i]
             room = width - 1
-            gap = " " * (1 + max(0, room - cell.cell_len)) if cell.justify == "right" else " "
+            right = self._right[i] and cells is not None  # (headers stay left-aligned)
+            gap = " " * (1 + max(0, room - cell_len(text))) if right else " "
             piece = Text(gap, end="")
-            piece.append_text(cell)
+            piece.append(text, style or None)  # appended as a plain string: never markup
             piece.truncate(width, overflow="ellipsis", pad=True)
             line.append_text(piece)
         return line

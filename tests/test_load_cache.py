@@ -1,0 +1,101 @@
+"""The per-file load cache: a reload parses only files whose bytes changed, and a cached load
+always equals a fresh one (portfolio, errors and warnings), whatever the edits."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+
+from conftest import REPO
+from tui.core.loader import LoadCache, load
+
+
+def same(a, b) -> None:
+    assert [str(p) for p in a.errors] == [str(p) for p in b.errors]
+    assert [str(p) for p in a.warnings] == [str(p) for p in b.warnings]
+    assert repr(a.portfolio) == repr(b.portfolio)
+
+
+def example(tmp_path: Path) -> Path:
+    cfg = tmp_path / "cfg"
+    shutil.copytree(REPO / "config", cfg)
+    return cfg
+
+
+def test_a_reload_parses_only_the_changed_file_and_reuses_the_rest(tmp_path):
+    cfg = example(tmp_path)
+    cache = LoadCache()
+    first = load([str(cfg)], cache=cache)
+    assert first.ok and len(first.parsed) == 4
+    again = load([str(cfg)], cache=cache)
+    assert again.parsed == []
+    same(again, first)
+    assert again.portfolio.deals["anthropic-spacex"] is first.portfolio.deals["anthropic-spacex"]
+
+    deals = cfg / "deals.yaml"
+    deals.write_text(deals.read_text().replace("buyer: Google", "buyer: Alphabet"))
+    edited = load([str(cfg)], cache=cache)
+    assert edited.parsed == [str(deals)]
+    assert edited.portfolio.deals["google-spacex"].buyer == "Alphabet"
+    assert edited.portfolio.providers["spacex"] is first.portfolio.providers["spacex"]
+    same(edited, load([str(cfg)]))
+
+
+def test_new_settings_reread_every_file_with_them(tmp_path):
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "a.yaml").write_text("version: 1\nsettings:\n  currency: USD\n")
+    (cfg / "b.yaml").write_text("version: 1\nproviders:\n  p:\n    name: P\n    revenue: 10B/year\n")
+    cache = LoadCache()
+    assert load([str(cfg)], cache=cache).portfolio.providers["p"].revenue.currency == "USD"
+    (cfg / "a.yaml").write_text("version: 1\nsettings:\n  currency: EUR\n")
+    result = load([str(cfg)], cache=cache)
+    assert sorted(result.parsed) == [str(cfg / "a.yaml"), str(cfg / "b.yaml")]
+    assert result.portfolio.providers["p"].revenue.currency == "EUR"  # the bare amount follows
+
+
+def test_a_second_definition_is_dropped_with_its_problems_as_without_the_cache(tmp_path):
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "a.yaml").write_text("providers:\n  p:\n    name: P\n")
+    (cfg / "b.yaml").write_text("providers:\n  p:\n    nam: typo\n")
+    cache = LoadCache()
+    result = load([str(cfg)], cache=cache)
+    assert [str(e) for e in result.errors] == [
+        f"{cfg / 'b.yaml'}:2:3: provider id 'p' is defined twice; first at {cfg / 'a.yaml'}:2:3"]
+    (cfg / "a.yaml").write_text("providers:\n  q:\n    name: Q\n")  # now b's is the only one
+    result = load([str(cfg)], cache=cache)
+    assert result.parsed == [str(cfg / "a.yaml")]
+    assert any("unknown key 'nam'" in str(e) for e in result.errors)
+    same(result, load([str(cfg)]))
+
+
+# Each file slot takes one of these contents; together they cover settings in several files,
+# duplicates across files, dangling and resolved references, YAML errors and empty files.
+VARIANTS = [
+    "",
+    "version: 1\nsettings:\n  currency: EUR\n",
+    "version: 1\nsettings:\n  currency: USD\n  warn_days: 3\n  critical_days: 9\n",
+    "providers:\n  p:\n    name: P\n    revenue: 10B/year\n",
+    "providers:\n  p:\n    name: P2\n    bogus: 1\n",
+    "facilities:\n  f:\n    name: F\n    operator: p\n    power_mw: 100\n",
+    "deals:\n  d1:\n    buyer: B\n    provider: p\n    start: 2026-01-01\n    commitment: 5M/month\n"
+    "    capacity:\n      - facility: f\n        share: 50%\n",
+    "deals:\n  d1:\n    buyer: B\n    provider: nobody\n    start: 2026-01-01\n",
+    "deals:\n  d2:\n    buyer: C\n    provider: p\n    start: 2026-02-30\n",
+    "deals: [unclosed\n",
+    "sources:\n  s:\n    title: S\nproviders:\n  p:\n    name: P\n    source: s\n",
+]
+
+
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, len(VARIANTS) - 1)), min_size=1, max_size=12))
+def test_a_cached_load_always_equals_a_fresh_one(tmp_path_factory, edits):
+    cfg = tmp_path_factory.mktemp("cfg")
+    cache = LoadCache()
+    for slot, variant in edits:
+        (cfg / f"{slot}.yaml").write_text(VARIANTS[variant])
+        cached = load([str(cfg)], cache=cache)
+        assert len(cached.parsed) <= len(list(cfg.iterdir()))
+        same(cached, load([str(cfg)]))
