@@ -61,7 +61,7 @@ def write_to_screen(writes: int) -> list[float]:
 async def reload_memory(reloads: int) -> tuple[int, int]:
     from tui.app import DealmonApp
 
-    app = DealmonApp([os.path.join(REPO, "config")], watch=False)
+    app = DealmonApp([os.path.join(REPO, "config")], watch=False, freeze_data=True)  # as the command runs it
     async with app.run_test(size=(120, 40)) as pilot:
         async def one() -> None:
             app.reload()

@@ -6,10 +6,12 @@ shared by every pane.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from time import monotonic
 from typing import TYPE_CHECKING, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -22,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from .core.clock import today as today_in, zone_name
 from .core.dates import add_months
 from .core.locations import default_paths
+from .core.perf import FrozenData
 from .panes.capacity import CapacityPane
 from .panes.countdowns import CountdownsPane
 from .panes.deal_terms import DealTermsPane
@@ -76,8 +79,13 @@ class DealmonApp(App):
     ]
 
     def __init__(self, paths: list[str] | None = None, as_of: date | None = None,
-                 now: Callable[[], datetime] = utc_now, watch: bool = True) -> None:
+                 now: Callable[[], datetime] = utc_now, watch: bool = True,
+                 freeze_data: bool = False) -> None:
+        """`freeze_data`: keep full GC passes off the loaded data (core.perf.FrozenData); the
+        command turns it on, tests leave it off (gc.freeze is process-wide)."""
         super().__init__()
+        self.frozen = FrozenData() if freeze_data else None
+        self._last_activity = monotonic()  # of the last key, mouse event or load
         self.paths, self.bundled = (list(paths), False) if paths else default_paths()
         self.watch_files = watch
         self.watch_mode = ""  # "watching" or "polling (why)", shown in the header
@@ -123,6 +131,13 @@ class DealmonApp(App):
         """Exit when the terminal went away: a hung-up TTY is no longer a TTY."""
         if not terminal_present():
             self.exit(return_code=129)
+        elif self.frozen is not None and not self.loading:
+            self.frozen.when_quiet(monotonic() - self._last_activity)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_activity = monotonic()
+        await super().on_event(event)
 
     # --- signals ---------------------------------------------------------------------------
 
@@ -148,6 +163,9 @@ class DealmonApp(App):
 
     def on_unmount(self) -> None:
         import asyncio
+
+        if self.frozen is not None:
+            self.frozen.release()
 
         try:
             loop = asyncio.get_running_loop()
@@ -264,6 +282,11 @@ class DealmonApp(App):
         self.refresh_view(evaluation if result.ok else None)
         if result.ok and before is not None and self.evaluation is not None:
             self._notify_changes(before, self.evaluation)
+        if result.ok and self.frozen is not None:
+            self._last_activity = monotonic()
+            self.frozen.after_load()
+            if self.frozen.due:  # after the paint: the new data shows first
+                self.call_after_refresh(self.frozen.collect)
 
     def _notify_changes(self, before: Evaluation, after: Evaluation) -> None:
         from .core.changes import compare
@@ -494,6 +517,6 @@ def run_app(paths: list[str] | None, as_of: date | None) -> int:
     if problem:
         print(f"dealmon: {problem}", file=sys.stderr)
         return 2
-    app = DealmonApp(paths, as_of)
+    app = DealmonApp(paths, as_of, freeze_data=True)
     app.run()
     return app.return_code or 0

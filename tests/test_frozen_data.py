@@ -1,0 +1,68 @@
+"""core.perf.FrozenData: loaded data out of full GC passes, with the leaks that gc.freeze()
+would cause collected once things are quiet (or after enough loads)."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from conftest import REPO, loaded
+from tui.app import DealmonApp
+from tui.core.perf import FrozenData
+
+
+class Node:
+    pass
+
+
+def cycle() -> weakref.ref:
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+@pytest.fixture
+def frozen():
+    keeper = FrozenData(quiet_seconds=5, force_after=3)
+    yield keeper
+    keeper.release()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_frozen_cycle_survives_until_a_quiet_moment_collects_it(frozen):
+    gc.collect()
+    alive = cycle()
+    frozen.after_load()
+    assert gc.get_freeze_count() > 0
+    gc.collect()
+    assert alive() is not None  # frozen: the garbage cycle is not collected (the price)
+    frozen.when_quiet(4.9)
+    assert alive() is not None and frozen.collections == 0  # not quiet long enough
+    frozen.when_quiet(5.0)
+    assert alive() is None and frozen.collections == 1
+    assert frozen.loads_since_collection == 0 and gc.get_freeze_count() > 0  # still frozen
+    frozen.when_quiet(60)
+    assert frozen.collections == 1  # nothing loaded since: nothing to do
+
+
+def test_a_collection_is_due_after_enough_loads_without_a_pause(frozen):
+    for expected in (False, False, True):
+        frozen.after_load()
+        assert frozen.due is expected
+    frozen.collect()
+    assert not frozen.due
+
+
+async def test_the_app_freezes_after_a_load_and_lets_go_on_exit():
+    gc.collect()
+    app = DealmonApp([str(REPO / "config")], watch=False, freeze_data=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert app.frozen.loads_since_collection == 1 and gc.get_freeze_count() > 0
+        for _ in range(app.frozen.force_after - 1):
+            app.reload()
+            await loaded(pilot)
+        await pilot.pause()
+        assert app.frozen.collections == 1  # due after force_after loads, run after the paint
+    assert gc.get_freeze_count() == 0

@@ -1,0 +1,93 @@
+"""Incremental work on reload: unchanged deals keep their evaluated state, their rows and their
+cell widths; what changed is shown, and the results equal a fresh evaluation."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from conftest import loaded
+from tui.app import DealmonApp
+from tui.core.changes import compare
+from tui.core.evaluate import evaluate
+from tui.core.loader import LoadCache, load
+from tui.widgets.virtual_table import VirtualTable
+
+T = date(2026, 11, 29)
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+PROVIDERS = "version: 1\nproviders:\n  p: {name: Provider P}\nfacilities:\n  f: {name: Site F, operator: p, power_mw: 100}\n"
+
+
+def deals(*items: tuple[str, str, str]) -> str:
+    """Deals as (id, buyer, end)."""
+    out = "deals:\n"
+    for ident, buyer, end in items:
+        out += (f"  {ident}:\n    buyer: {buyer}\n    provider: p\n    start: 2026-01-01\n    end: {end}\n"
+                "    notice: {period: 90 days, parties: either}\n    capacity:\n      - facility: f\n        share: 10%\n")
+    return out
+
+
+def portfolio_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "cfg"
+    d.mkdir()
+    (d / "0-providers.yaml").write_text(PROVIDERS)
+    (d / "1-deals.yaml").write_text(deals(("a", "Alpha", "2027-06-01"), ("b", "Beta", "2028-01-01")))
+    (d / "2-deals.yaml").write_text(deals(("c", "Gamma", "2027-03-01")))
+    return d
+
+
+def test_states_of_unchanged_deals_are_reused_and_equal_a_fresh_evaluation(tmp_path):
+    d = portfolio_dir(tmp_path)
+    cache = LoadCache()
+    first = evaluate(load([str(d)], cache=cache).portfolio, T)
+    (d / "2-deals.yaml").write_text(deals(("c", "Gamma", "2027-04-01")))
+    portfolio = load([str(d)], cache=cache).portfolio
+    again = evaluate(portfolio, T, first)
+    assert again.deals["a"] is first.deals["a"] and again.deals["b"] is first.deals["b"]
+    assert again.deals["c"] is not first.deals["c"] and again.deals["c"].exit_date == date(2027, 4, 1)
+    assert repr(again) == repr(evaluate(portfolio, T))  # the same numbers as from scratch
+    # Another date or other settings: nothing is reused.
+    other_day = evaluate(portfolio, date(2026, 12, 1), again)
+    assert all(other_day.deals[i] is not again.deals[i] for i in "abc")
+    assert other_day.deals["a"].events[0].days_left == again.deals["a"].events[0].days_left - 2
+    # What changed is still reported although most states were reused.
+    changes = compare(first, again)
+    assert changes.moved == ["c: exit_date 2027-03-01 → 2027-04-01", "c: term_end 2027-03-01 → 2027-04-01"]
+
+
+def test_capacity_is_recomputed_when_a_facility_changes_under_reused_lines(tmp_path):
+    d = portfolio_dir(tmp_path)
+    cache = LoadCache()
+    first = evaluate(load([str(d)], cache=cache).portfolio, T)
+    assert first.capacity.totals.power_mw == 30  # three deals x 10% of 100 MW
+    (d / "0-providers.yaml").write_text(PROVIDERS.replace("power_mw: 100", "power_mw: 200"))
+    portfolio = load([str(d)], cache=cache).portfolio
+    again = evaluate(portfolio, T, first)
+    assert again.capacity.totals.power_mw == 60
+    assert repr(again.capacity) == repr(evaluate(portfolio, T).capacity)
+
+
+async def test_a_reload_keeps_unchanged_rows_and_follows_a_renamed_provider(tmp_path):
+    d = portfolio_dir(tmp_path)
+    app = DealmonApp([str(d)], now=lambda: NOW, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        table = app.query_one("#deal-table", VirtualTable)
+        events = app.query_one("#event-table", VirtualTable)
+        before = dict(table._cells)
+        event_rows = dict(events._cells)
+        (d / "2-deals.yaml").write_text(deals(("c", "Delta", "2027-03-01")))
+        app.reload()
+        await loaded(pilot)
+        after = table._cells
+        assert after["a"] is before["a"] and after["b"] is before["b"]  # not rebuilt
+        assert after["c"][1][0] == "Delta → Provider P"
+        assert all(events._cells[k] is row for k, row in event_rows.items() if k[0] != "c")
+        assert table._widths[1] == len("Delta → Provider P") + 1  # the widths follow the rows
+
+        (d / "0-providers.yaml").write_text(PROVIDERS.replace("Provider P", "Provider Q"))
+        app.reload()
+        await loaded(pilot)
+        assert [table._cells[i][1][0] for i in "abc"] == [
+            "Alpha → Provider Q", "Beta → Provider Q", "Delta → Provider Q"]
+        await pilot.press("slash", *"site f")  # facility names are searched: still all three
+        assert table.row_count == 3
