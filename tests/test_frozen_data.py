@@ -46,7 +46,10 @@ def test_a_frozen_cycle_survives_until_a_quiet_moment_collects_it(frozen):
     assert frozen.collections == 1  # nothing loaded since: nothing to do
 
 
-def test_a_collection_is_due_after_enough_loads_without_a_pause(frozen):
+def test_a_collection_is_due_after_the_first_load_and_after_enough_loads_without_a_pause(frozen):
+    frozen.after_load()
+    assert frozen.due  # start-up garbage must not stay frozen
+    frozen.collect()
     for expected in (False, False, True):
         frozen.after_load()
         assert frozen.due is expected
@@ -59,10 +62,12 @@ async def test_the_app_freezes_after_a_load_and_lets_go_on_exit():
     app = DealmonApp([str(REPO / "config")], watch=False, freeze_data=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        assert app.frozen.loads_since_collection == 1 and gc.get_freeze_count() > 0
-        for _ in range(app.frozen.force_after - 1):
+        await pilot.pause()
+        assert app.frozen.collections == 1  # after the first load's paint
+        assert app.frozen.loads_since_collection == 0 and gc.get_freeze_count() > 0
+        for _ in range(app.frozen.force_after):
             app.reload()
             await loaded(pilot)
         await pilot.pause()
-        assert app.frozen.collections == 1  # due after force_after loads, run after the paint
+        assert app.frozen.collections == 2  # due after force_after loads, run after the paint
     assert gc.get_freeze_count() == 0

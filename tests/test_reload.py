@@ -298,8 +298,24 @@ async def test_unreadable_file_says_so_and_recovers(cfg):  # pragma: no cover - 
         await until(pilot, lambda: "STALE" not in status(app))
 
 
-async def test_without_watchfiles_it_polls_and_says_so(cfg, monkeypatch):
+async def test_without_inotify_watchfiles_gives_the_events(cfg, monkeypatch):
+    from tui import watcher
+
+    monkeypatch.setattr(watcher.Inotify, "open", classmethod(lambda cls: None))  # as on macOS
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await start(pilot)
+        await until(pilot, lambda: app.watch_mode == "watching")
+        import sys
+        assert "watchfiles" in sys.modules
+        (cfg / "deals.yaml").write_text(body(("a", "Rusty")), encoding="utf-8")
+        await until(pilot, lambda: rows(app) == [("a", "Rusty")])
+
+
+async def test_without_inotify_or_watchfiles_it_polls_and_says_so(cfg, monkeypatch):
     import builtins
+
+    from tui import watcher
 
     real_import = builtins.__import__
 
@@ -308,12 +324,57 @@ async def test_without_watchfiles_it_polls_and_says_so(cfg, monkeypatch):
             raise ImportError("no watchfiles")
         return real_import(name, *args, **kwargs)
     monkeypatch.setattr(builtins, "__import__", no_watchfiles)
+    monkeypatch.setattr(watcher.Inotify, "open", classmethod(lambda cls: None))
     app = DealmonApp([str(cfg)], now=lambda: NOW)
     async with app.run_test(size=(160, 40)) as pilot:
         await start(pilot)
         assert app.watch_mode == "polling (watchfiles not installed)"
         (cfg / "deals.yaml").write_text(body(("a", "Polled")), encoding="utf-8")
         await until(pilot, lambda: rows(app) == [("a", "Polled")])
+
+
+async def test_the_inotify_watch_limit_falls_back_to_polling(cfg, monkeypatch):
+    import errno
+
+    from tui import watcher
+
+    def limit(self, dirs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), dirs[0])
+    monkeypatch.setattr(watcher.Inotify, "watch_exactly", limit)
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await start(pilot)
+        await until(pilot, lambda: app.watch_mode == "polling (inotify: No space left on device)")
+        assert "polling (inotify: No space left on device)" in status(app)
+        (cfg / "deals.yaml").write_text(body(("a", "Polled")), encoding="utf-8")
+        await until(pilot, lambda: rows(app) == [("a", "Polled")])
+
+
+def test_inotify_reports_changes_in_a_watched_directory_and_forgets_deleted_ones(tmp_path):
+    from tui.watcher import Inotify
+
+    inotify = Inotify.open()
+    assert inotify is not None  # Linux, where CI runs
+    try:
+        d = tmp_path / "d"
+        d.mkdir()
+        inotify.watch_exactly([str(d)])
+        assert not inotify.drain()
+        (d / "x.yaml").write_text("a: 1")
+        assert inotify.drain() and not inotify.drain()
+        d.joinpath("x.yaml").unlink()
+        d.rmdir()
+        assert inotify.drain() and inotify.watches == {}  # the kernel dropped it: so do we
+        d.mkdir()
+        inotify.watch_exactly([str(d)])
+        (d / "y.yaml").write_text("a: 1")
+        assert inotify.drain()
+        inotify.watch_exactly([])
+        inotify.drain()  # (removing a watch queues its IN_IGNORED)
+        (d / "z.yaml").write_text("a: 1")
+        assert not inotify.drain() and inotify.watches == {}
+    finally:
+        inotify.close()
 
 
 async def test_a_watcher_crash_is_shown(cfg, monkeypatch):

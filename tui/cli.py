@@ -6,7 +6,6 @@ imported only when the monitor runs, so `check` and `--help` stay fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 
@@ -81,6 +80,8 @@ def _emit(entry: dict) -> int:
 
 def _check(args: argparse.Namespace, paths: list[str], bundled: bool, contents: dict | None) -> dict:
     """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
+    import json
+
     from .core.clock import today, zone_name
     from .core.evaluate import evaluate
     from .core.loader import load

@@ -36,8 +36,8 @@ class FrozenData:
     The price: a reference cycle frozen while alive (a finished worker, a notification) is
     not collected when it dies. So after loads, once nothing happened for a moment (no key,
     no mouse, no load), one full collection runs over everything (unfreeze, collect,
-    freeze); after `force_after` loads without such a moment it is due anyway (the caller
-    runs it after the next paint), which bounds the memory.
+    freeze); after the first load, and after `force_after` loads without such a moment, it
+    is due anyway (the caller runs it after the next paint), which bounds the memory.
     """
 
     def __init__(self, quiet_seconds: float = 5.0, force_after: int = 20) -> None:
@@ -52,7 +52,9 @@ class FrozenData:
 
     @property
     def due(self) -> bool:
-        return self.loads_since_collection >= self.force_after
+        """A full collection should run soon: after the first load (start-up leaves much
+        cyclic garbage that freezing would keep), or after `force_after` loads."""
+        return self.loads_since_collection >= (1 if self.collections == 0 else self.force_after)
 
     def when_quiet(self, quiet_for: float) -> None:
         """Called now and then; `quiet_for`: seconds since the last input event or load."""
