@@ -57,6 +57,20 @@ def test_a_collection_is_due_after_the_first_load_and_after_enough_loads_without
     assert not frozen.due
 
 
+def test_a_large_heap_is_only_collected_after_many_loads():
+    keeper = FrozenData(quiet_seconds=5, force_after=3, large=1)  # every heap counts as large
+    try:
+        keeper.after_load()
+        assert not keeper.due  # a full pass over millions of objects: not at start-up
+        keeper.when_quiet(60)
+        assert keeper.collections == 0
+        keeper.after_load()
+        keeper.after_load()
+        assert keeper.due
+    finally:
+        keeper.release()
+
+
 async def test_the_app_freezes_after_a_load_and_lets_go_on_exit():
     gc.collect()
     app = DealmonApp([str(REPO / "config")], watch=False, freeze_data=True)

@@ -91,3 +91,30 @@ async def test_a_reload_keeps_unchanged_rows_and_follows_a_renamed_provider(tmp_
             "Alpha → Provider Q", "Beta → Provider Q", "Delta → Provider Q"]
         await pilot.press("slash", *"site f")  # facility names are searched: still all three
         assert table.row_count == 3
+
+
+async def test_time_travel_on_a_large_portfolio_evaluates_in_a_worker(tmp_path, monkeypatch):
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "INLINE_DEALS", 1)  # every portfolio counts as large
+    d = portfolio_dir(tmp_path)
+    app = DealmonApp([str(d)], as_of=T, now=lambda: NOW, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        events = app.query_one("#event-table", VirtualTable)
+        days = {key: row[1][0] for key, row in events._cells.items()}
+        started = []
+        original = app._evaluate_in_worker
+        monkeypatch.setattr(app, "_evaluate_in_worker", lambda: (started.append(app.as_of), original())[1])
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert app.as_of == date(2026, 12, 1)
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if not app.evaluating and app.evaluation.as_of == app.as_of:
+                break
+        assert app.evaluation.as_of == date(2026, 12, 1)
+        assert len(started) <= 2  # one at a time: a key pressed meanwhile only moves the date
+        after = {key: row[1][0] for key, row in events._cells.items()}
+        assert all(int(after[k][:-1].replace(",", "")) == int(days[k][:-1].replace(",", "")) - 2
+                   for k in days if k in after)
+        assert "evaluating" not in str(app.query_one("#status").render())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from time import monotonic
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -34,6 +34,8 @@ from .widgets.virtual_table import VirtualTable
 if TYPE_CHECKING:  # the loader (PyYAML) and the evaluation are imported by the load worker
     from .core.evaluate import Evaluation
     from .core.loader import LoadCache, LoadResult
+    from .panes.countdowns import EventRows
+    from .panes.deal_terms import DealRows
     from .core.model import Portfolio
     from .core.problems import Problem
     from .watcher import Snapshot
@@ -103,6 +105,7 @@ class DealmonApp(App):
         self._today: date | None = None
         self.loading = False
         self.load_progress = 0.0
+        self.evaluating = False  # a time-travel evaluation is running in a worker
         self._had_data = False
         self._load_cache: LoadCache | None = None  # what the last load made of each file
 
@@ -216,17 +219,21 @@ class DealmonApp(App):
         self.loading = True
         self.load_progress = 0.0
         self._show_status()
+        previous, sort_index = self._view(), self.query_one(DealTermsPane).sort_index
         if _total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES:
             # A few files load in milliseconds: on the event loop, without starting a thread
             # (a thread that once parsed keeps ~0.7 MB resident: stack and malloc arena).
-            async def load_here() -> tuple[LoadResult, Snapshot, Evaluation | None]:
-                return self._load_files(snapshot)
+            async def load_here() -> tuple[LoadResult, Snapshot, View | None]:
+                return self._load_files(snapshot, previous, sort_index)
             self.run_worker(load_here, group="load", exclusive=True, exit_on_error=False)
         else:
-            self.run_worker(lambda: self._load_files(snapshot), group="load", exclusive=True, thread=True,
-                            exit_on_error=False)
+            self.run_worker(lambda: self._load_files(snapshot, previous, sort_index), group="load",
+                            exclusive=True, thread=True, exit_on_error=False)
 
-    def _load_files(self, snapshot: Snapshot | None) -> tuple[LoadResult, Snapshot, Evaluation | None]:
+    def _load_files(self, snapshot: Snapshot | None, previous: View | None,
+                    sort_index: int) -> tuple[LoadResult, Snapshot, View | None]:
+        """Read, load, evaluate and build the panes' rows: everything but showing them, so a
+        100,000-deal load leaves the screen live (this runs in a thread when it is large)."""
         # PyYAML, the loader and the watcher: imported off the UI thread and off the start path.
         from .core.loader import LoadCache, load
         from .watcher import take_snapshot
@@ -242,14 +249,10 @@ class DealmonApp(App):
         if self._load_cache is None:  # made here: the loader is imported off the start path
             self._load_cache = LoadCache()
         result = load(self.paths, snapshot.contents, progress, self._load_cache)
-        evaluation = None
-        if result.ok:  # evaluate here too: a 100,000-deal evaluation must not freeze the screen
-            from .core.evaluate import evaluate
-            from .core.perf import paused_gc
-
-            with paused_gc():
-                evaluation = evaluate(result.portfolio, self.as_of_for(result.portfolio), self.evaluation)
-        return result, snapshot, evaluation
+        view = None
+        if result.ok:
+            view = prepare_view(result.portfolio, self.as_of_for(result.portfolio), previous, sort_index)
+        return result, snapshot, view
 
     def on_load_progress(self, message: LoadProgress) -> None:
         if self.loading:
@@ -262,11 +265,14 @@ class DealmonApp(App):
             # Never silently: the header says the files are no longer watched, and why.
             self._set_watch_mode(f"not watching: {type(worker.error).__name__}: {worker.error}"[:80])
             return
+        if worker.group == "view":
+            self._view_done(event.state, worker)
+            return
         if worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
-            result, snapshot, evaluation = worker.result
-            self.apply_load(result, evaluation)
+            result, snapshot, view = worker.result
+            self.apply_load(result, view)
             self._start_watching(snapshot)
         elif event.state == WorkerState.ERROR:  # a bug, not bad input: say so, keep the data
             from .core.problems import Problem
@@ -276,9 +282,9 @@ class DealmonApp(App):
                                    f"internal error while loading: {worker.error!r}")]
             self.refresh_view()
 
-    def apply_load(self, result: LoadResult, evaluation: Evaluation | None = None) -> None:
-        """Only a whole valid load replaces the data on screen. `evaluation`: made by the
-        worker for this portfolio (used when still for the current as-of date)."""
+    def apply_load(self, result: LoadResult, view: View | None = None) -> None:
+        """Only a whole valid load replaces the data on screen. `view`: made by the worker
+        for this portfolio (used when still for the current as-of date)."""
         self.loading = False
         self.result = result
         before = self.evaluation
@@ -288,7 +294,7 @@ class DealmonApp(App):
             self.loaded_at = self.now()
         else:
             self.errors = list(result.errors)
-        self.refresh_view(evaluation if result.ok else None)
+        self.refresh_view(view if result.ok else None)
         if result.ok and before is not None and self.evaluation is not None:
             self._notify_changes(before, self.evaluation)
         if result.ok and self.frozen is not None:
@@ -328,23 +334,33 @@ class DealmonApp(App):
             self.watch_mode = mode
             self._show_status()
 
-    def refresh_view(self, evaluation: Evaluation | None = None) -> None:
-        """Evaluate once for the current as-of date and hand the result to every pane."""
-        self._today = self.today()
-        if self.portfolio is not None:
-            from .core.evaluate import evaluate
-            from .core.perf import paused_gc
+    def refresh_view(self, view: View | None = None) -> None:
+        """Evaluate once for the current as-of date and hand the result to every pane.
 
-            with paused_gc():  # bulk allocation, no cycles: see core/perf.py
-                if evaluation is None or evaluation.as_of != self.as_of:
-                    evaluation = evaluate(self.portfolio, self.as_of, self.evaluation)
-                self.evaluation = evaluation
-                self.query_one(DealTermsPane).show(self.evaluation, self.portfolio)
-                self.query_one(CountdownsPane).show(self.evaluation)
-                self.query_one(CapacityPane).show(self.evaluation)
-            refresh_details = getattr(self.screen, "refresh_details", None)
-            if refresh_details is not None:  # an open details screen follows the data
-                refresh_details()
+        `view`: evaluation and rows made off the UI thread, used when for the current date.
+        Otherwise they are made here, or, for a large portfolio, in a worker while the
+        screen stays live (time travel through 100,000 deals takes seconds)."""
+        self._today = self.today()
+        portfolio = self.portfolio
+        if portfolio is not None:
+            if view is None or view.evaluation.as_of != self.as_of:
+                view = None
+                if len(portfolio.deals) <= INLINE_DEALS:
+                    view = prepare_view(portfolio, self.as_of, self._view(),
+                                        self.query_one(DealTermsPane).sort_index)
+                else:
+                    self._evaluate_in_worker()
+            if view is not None:
+                from .core.perf import paused_gc
+
+                self.evaluation = view.evaluation
+                with paused_gc():  # a young 100,000-deal heap: one full pass would take seconds
+                    self.query_one(DealTermsPane).show(view.evaluation, portfolio, view.deal_rows)
+                    self.query_one(CountdownsPane).show(view.evaluation, view.event_rows)
+                    self.query_one(CapacityPane).show(view.evaluation)
+                refresh_details = getattr(self.screen, "refresh_details", None)
+                if refresh_details is not None:  # an open details screen follows the data
+                    refresh_details()
         # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
         self.screen.set_class(self.portfolio is None, "no-data")
         self.screen.set_class(bool(self.errors), "has-errors")
@@ -354,6 +370,37 @@ class DealmonApp(App):
         if has_data != self._had_data:  # filter/sort/details come and go with the data
             self._had_data = has_data
             self.refresh_bindings()  # (only on a change: each refresh rebuilds the footer)
+
+    def _view(self) -> View | None:
+        """What the panes show now (reused by the next evaluation where nothing changed)."""
+        if self.evaluation is None:
+            return None
+        return View(self.evaluation, self.query_one(DealTermsPane).prepared,
+                    self.query_one(CountdownsPane).prepared)
+
+    def _evaluate_in_worker(self) -> None:
+        """One evaluation at a time: keys pressed meanwhile only move the date; when it is
+        done, `_view_done` shows it or, if the date moved on, evaluates again."""
+        if self.evaluating:
+            return
+        self.evaluating = True
+        self._show_status()
+        portfolio, as_of = self.portfolio, self.as_of
+        previous, sort_index = self._view(), self.query_one(DealTermsPane).sort_index
+        self.run_worker(lambda: (portfolio, prepare_view(portfolio, as_of, previous, sort_index)),
+                        group="view", thread=True, exit_on_error=False)
+
+    def _view_done(self, state: WorkerState, worker: Worker) -> None:
+        if state == WorkerState.SUCCESS:
+            self.evaluating = False
+            portfolio, view = worker.result
+            if portfolio is self.portfolio:  # (else a reload replaced it meanwhile)
+                self.refresh_view(view)
+            else:
+                self._show_status()
+        elif state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.evaluating = False
+            self._show_status()
 
     def tick(self) -> None:
         """The app-wide tick: move to the new day at midnight, without a restart."""
@@ -401,6 +448,8 @@ class DealmonApp(App):
         if self.loading:
             line.append(f" · loading… {self.load_progress:.0%}" if self.load_progress else " · loading…",
                         style="italic")
+        elif self.evaluating:
+            line.append(" · evaluating…", style="italic")
         self.query_one("#status", Static).update(line)
 
     # --- actions ---------------------------------------------------------------------------
@@ -496,6 +545,29 @@ class DealmonApp(App):
 
 
 INLINE_LOAD_BYTES = 64 * 1024  # about 120 deals: loaded and evaluated in ~30 ms
+INLINE_DEALS = 5_000  # a new as-of date evaluates on the UI thread up to here (~0.15 s)
+
+
+class View(NamedTuple):
+    """An evaluation with the panes' rows for it: all a pane needs to show a date."""
+    evaluation: Evaluation
+    deal_rows: DealRows | None
+    event_rows: EventRows | None
+
+
+def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_index: int) -> View:
+    """Evaluate and build every pane's rows, touching no widget (callable from a worker).
+    From `previous`, whatever did not change is reused (see evaluate() and the builders)."""
+    from .core.evaluate import evaluate
+    from .core.perf import paused_gc
+    from .panes.countdowns import build_event_rows
+    from .panes.deal_terms import build_deal_rows
+
+    with paused_gc():  # bulk allocation, no cycles: see core/perf.py
+        ev = evaluate(portfolio, as_of, previous.evaluation if previous else None)
+        deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
+        event_rows = build_event_rows(ev, previous.event_rows if previous else None)
+    return View(ev, deal_rows, event_rows)
 
 
 def _total_size(paths: list[str], snapshot: Snapshot | None) -> int:

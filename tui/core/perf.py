@@ -38,33 +38,46 @@ class FrozenData:
     no mouse, no load), one full collection runs over everything (unfreeze, collect,
     freeze); after the first load, and after `force_after` loads without such a moment, it
     is due anyway (the caller runs it after the next paint), which bounds the memory.
+    A full pass over a large heap takes seconds (100,000 deals: ~4 million objects), while
+    what it frees is a few hundred kB per load: above `large` frozen objects only the
+    `force_after` rule applies.
     """
 
-    def __init__(self, quiet_seconds: float = 5.0, force_after: int = 20) -> None:
+    def __init__(self, quiet_seconds: float = 5.0, force_after: int = 20, large: int = 1_000_000) -> None:
         self.quiet_seconds = quiet_seconds
         self.force_after = force_after
+        self.large = large
         self.loads_since_collection = 0
         self.collections = 0
+        self.frozen_objects = 0
 
     def after_load(self) -> None:
         gc.freeze()
+        self.frozen_objects = gc.get_freeze_count()
         self.loads_since_collection += 1
+
+    @property
+    def _small(self) -> bool:
+        return self.frozen_objects < self.large
 
     @property
     def due(self) -> bool:
         """A full collection should run soon: after the first load (start-up leaves much
         cyclic garbage that freezing would keep), or after `force_after` loads."""
-        return self.loads_since_collection >= (1 if self.collections == 0 else self.force_after)
+        if self.collections == 0 and self._small:
+            return self.loads_since_collection >= 1
+        return self.loads_since_collection >= self.force_after
 
     def when_quiet(self, quiet_for: float) -> None:
         """Called now and then; `quiet_for`: seconds since the last input event or load."""
-        if self.loads_since_collection and quiet_for >= self.quiet_seconds:
+        if self.loads_since_collection and quiet_for >= self.quiet_seconds and self._small:
             self.collect()
 
     def collect(self) -> None:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        self.frozen_objects = gc.get_freeze_count()
         self.loads_since_collection = 0
         self.collections += 1
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..core.evaluate import DealState, Evaluation
     from ..core.model import Portfolio, Provider
 from ..widgets.cells import STATUS_STYLE, Cell, cell, disputed, table_cell
-from ..widgets.virtual_table import VirtualTable
+from ..widgets.virtual_table import VirtualTable, measure
 
 COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
            ("term", "term ends"), ("notice", "notice"), ("status", "status")]
@@ -55,10 +55,22 @@ def haystack(s: DealState, portfolio: Portfolio) -> str:
     return "\0".join(hay).casefold()  # NUL: a needle never matches across two fields
 
 
-def _same_objects(a: tuple[list, list], b: tuple[list, list]) -> bool:
-    """Whether two (providers, facilities) item lists hold the very same objects."""
-    return all(len(x) == len(y) and all(i == j and u is w for (i, u), (j, w) in zip(x, y))
-               for x, y in zip(a, b))
+def sort_value(s: DealState, column: str):
+    deal = s.deal
+    if column == "parties":
+        return (deal.buyer.casefold(), deal.provider)
+    if column == "commitment":
+        c = deal.commitment
+        return (c is None, c.currency if c else "", -(c.per_year if c else 0))
+    if column == "term":
+        end = s.term_end or s.exit_date
+        return (end is None, end.isoformat() if end else "")
+    if column == "notice":
+        e = s.earliest_exit_if_notice_today
+        return (e is None, e.isoformat() if e else "")
+    if column == "status":
+        return _STATUS_ORDER[s.status]
+    return ()
 
 
 def _row(s: DealState, provider: Provider | None) -> tuple[Cell, ...]:
@@ -76,6 +88,53 @@ def _row(s: DealState, provider: Provider | None) -> tuple[Cell, ...]:
     )
 
 
+class DealRows:
+    """Every deal's cells, cell widths and filter text for one evaluation, and its sort orders.
+
+    Built by `build_deal_rows` without touching any widget, so the load worker can build them
+    for 100,000 deals off the UI thread; the pane only filters and shows them."""
+
+    def __init__(self, evaluation: Evaluation, built: dict[str, tuple], names: tuple) -> None:
+        self.evaluation = evaluation
+        self.built = built  # id -> (state, row, haystack, cell widths)
+        self.names = names  # the providers and facilities the rows were built with
+        self.widths = {ident: entry[3] for ident, entry in built.items()}
+        self._orders: dict[int, list[str]] = {0: list(built)}  # sort index -> ids (0: id order)
+
+    def order(self, sort_index: int) -> list[str]:
+        """All deal ids in the order of SORTS[sort_index], sorted once per evaluation."""
+        if sort_index not in self._orders:
+            column = SORTS[sort_index]
+            built = self.built
+            self._orders[sort_index] = sorted(built, key=lambda i: (sort_value(built[i][0], column), i))
+        return self._orders[sort_index]
+
+
+def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | None,
+                    sort_index: int = 0) -> DealRows:
+    """The rows of `ev`. A deal whose state is the same object as in `previous` keeps its row
+    when no provider or facility changed (rows show provider names and the filter searches
+    facility names): a reload that changed one file of a hundred builds that file's rows."""
+    names = (list(portfolio.providers.items()), list(portfolio.facilities.items()))
+    reuse = previous.built if previous is not None and _same_objects(names, previous.names) else {}
+    built = {}
+    for ident, s in ev.deals.items():
+        entry = reuse.get(ident)
+        if entry is None or entry[0] is not s:
+            row = _row(s, portfolio.providers.get(s.deal.provider))
+            entry = (s, row, haystack(s, portfolio), measure(row))
+        built[ident] = entry
+    rows = DealRows(ev, built, names)
+    rows.order(sort_index)
+    return rows
+
+
+def _same_objects(a: tuple[list, list], b: tuple[list, list]) -> bool:
+    """Whether two (providers, facilities) item lists hold the very same objects."""
+    return all(len(x) == len(y) and all(i == j and u is w for (i, u), (j, w) in zip(x, y))
+               for x, y in zip(a, b))
+
+
 class DealTermsPane(Vertical):
     """The deal terms table, its filter input and its sort order."""
 
@@ -90,15 +149,7 @@ class DealTermsPane(Vertical):
         super().__init__(**kwargs)
         self.sort_index = 0
         self.filter_text = ""
-        self._evaluation: Evaluation | None = None
-        self._portfolio: Portfolio | None = None
-        self._rows_of: Evaluation | None = None
-        self._rows: dict[str, tuple] = {}
-        self._hay: dict[str, str] = {}
-        self._built: dict[str, tuple] = {}  # id -> (state, row, haystack)
-        self._names: tuple = ([], [])  # the providers and facilities the rows were built with
-        self._order_of: tuple | None = None
-        self._order: list[str] = []
+        self.prepared: DealRows | None = None  # the rows on show
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="deal-table")
@@ -112,70 +163,27 @@ class DealTermsPane(Vertical):
     def table(self) -> VirtualTable:
         return self.query_one("#deal-table", VirtualTable)
 
-    def show(self, evaluation: Evaluation, portfolio: Portfolio) -> None:
-        self._evaluation, self._portfolio = evaluation, portfolio
+    def show(self, evaluation: Evaluation, portfolio: Portfolio, prepared: DealRows | None = None) -> None:
+        """Show the deals of `evaluation`; `prepared`: its rows, built off the UI thread."""
+        if prepared is None or prepared.evaluation is not evaluation:
+            prepared = build_deal_rows(evaluation, portfolio, self.prepared, self.sort_index)
+        self.prepared = prepared
         self._render_rows()
 
-    def _sort_value(self, s: DealState):
-        column = SORTS[self.sort_index]
-        deal = s.deal
-        if column == "parties":
-            return (deal.buyer.casefold(), deal.provider)
-        if column == "commitment":
-            c = deal.commitment
-            return (c is None, c.currency if c else "", -(c.per_year if c else 0))
-        if column == "term":
-            end = s.term_end or s.exit_date
-            return (end is None, end.isoformat() if end else "")
-        if column == "notice":
-            e = s.earliest_exit_if_notice_today
-            return (e is None, e.isoformat() if e else "")
-        if column == "status":
-            return _STATUS_ORDER[s.status]
-        return ()
-
-    def _all_rows(self, ev: Evaluation, portfolio: Portfolio) -> dict[str, tuple]:
-        """Every deal's cells and filter text, once per evaluation; a deal whose state,
-        provider and facilities are the same objects as last time keeps its row (a reload
-        that changed one file of a hundred rebuilds that file's rows only)."""
-        if self._rows_of is ev:
-            return self._rows
-        rows, hay, built = {}, {}, {}
-        # Rows show provider names and the filter searches facility names: when no provider
-        # or facility changed, a deal whose state is the same object keeps its row as it is.
-        names = (list(portfolio.providers.items()), list(portfolio.facilities.items()))
-        previous = self._built if _same_objects(names, self._names) else {}
-        for ident, s in ev.deals.items():
-            before = previous.get(ident)
-            if before is None or before[0] is not s:
-                provider = portfolio.providers.get(s.deal.provider)
-                before = (s, _row(s, provider), haystack(s, portfolio))
-            built[ident] = before
-            rows[ident], hay[ident] = before[1], before[2]
-        self._rows_of, self._rows, self._hay, self._built, self._names = ev, rows, hay, built, names
-        return rows
-
-    def _sorted_ids(self, ev: Evaluation) -> list[str]:
-        """All deal ids in the current sort order, once per (evaluation, sort column)."""
-        if self._order_of != (ev, self.sort_index):
-            states = ev.deals
-            self._order = sorted(states, key=lambda ident: (self._sort_value(states[ident]), ident))
-            self._order_of = (ev, self.sort_index)
-        return self._order
-
     def _render_rows(self) -> None:
-        ev, portfolio = self._evaluation, self._portfolio
-        if ev is None or portfolio is None:
+        prepared = self.prepared
+        if prepared is None:
             return
-        rows = self._all_rows(ev, portfolio)
+        built = prepared.built
         needle = self.filter_text.casefold()
         # Filter a precomputed order with precomputed haystacks: a keystroke on 10,000 deals
         # is a substring test per deal, no re-sort, no new cells.
-        self.table.show_rows({ident: rows[ident] for ident in self._sorted_ids(ev)
-                              if not needle or needle in self._hay[ident]})
+        self.table.show_rows({ident: built[ident][1] for ident in prepared.order(self.sort_index)
+                              if not needle or needle in built[ident][2]},
+                             widths=prepared.widths)
         rows_shown = self.table.row_count
-        states = ev.deals
-        shown = f"{rows_shown} of {len(states)}" if self.filter_text else f"{len(states)}"
+        total = len(built)
+        shown = f"{rows_shown} of {total}" if self.filter_text else f"{total}"
         title = f"Deal terms ({shown}) · sort: {SORTS[self.sort_index]}"
         if self.filter_text:
             title += f" · filter: {self.filter_text}"

@@ -11,7 +11,8 @@ parsed as markup; columns may be right-aligned.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable
+from operator import itemgetter
+from typing import Any, Callable, Hashable, Mapping
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -27,6 +28,11 @@ from textual.strip import Strip
 from .cells import Cell
 
 MAX_COLUMN_WIDTH = 48
+
+
+def measure(row: tuple[Cell, ...]) -> tuple[int, ...]:
+    """The terminal cells each of a row's texts takes (ASCII: its length, no table lookup)."""
+    return tuple(len(text) if text.isascii() else cell_len(text) for text, _style in row)
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -86,7 +92,10 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._order[self.cursor_row] if 0 <= self.cursor_row < len(self._order) else None
 
     def show_rows(self, rows: dict[Hashable, tuple[Cell, ...]],
-                  sort_key: Callable[[Hashable], Any] | None = None) -> None:
+                  sort_key: Callable[[Hashable], Any] | None = None,
+                  widths: Mapping[Hashable, tuple[int, ...]] | None = None) -> None:
+        """Hold exactly `rows`. `widths`: each row's cell widths (see `measure`) when the
+        caller has them already (built off the UI thread); else they are measured here."""
         order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
         cells = self._cells
         if order == self._order and all(rows[k] is cells.get(k) or rows[k] == cells.get(k) for k in order):
@@ -94,19 +103,23 @@ class VirtualTable(ScrollView, can_focus=True):
         selected, index = self.cursor_key, self.cursor_row
         self._cells = dict(rows)
         self._order = order
-        # Each row's cell widths are kept while the row is the same object: a reload that
-        # changed a few rows of 10,000 measures only those.
-        known, measured = self._row_widths, {}
-        for key, row in rows.items():
-            entry = known.get(key)
-            if entry is None or entry[0] is not row:
-                entry = (row, tuple(cell_len(text) for text, _style in row))
-            measured[key] = entry
-        self._row_widths = measured
-        widths = [cell_len(label) for label in self._labels]
-        if measured:
-            widths = [max(w, *column) for w, column in zip(widths, zip(*(e[1] for e in measured.values())))]
-        self._widths = [min(w + 1, MAX_COLUMN_WIDTH) for w in widths]
+        if widths is None:
+            # Each row's widths are kept while the row is the same object: a reload that
+            # changed a few rows of 10,000 measures only those.
+            known, measured = self._row_widths, {}
+            for key, row in rows.items():
+                entry = known.get(key)
+                if entry is None or entry[0] is not row:
+                    entry = (row, measure(row))
+                measured[key] = entry
+            self._row_widths = measured
+            row_widths = [e[1] for e in measured.values()]
+        else:
+            row_widths = [widths[key] for key in order]
+        column_widths = [cell_len(label) for label in self._labels]
+        if row_widths:
+            column_widths = [max(w, max(map(itemgetter(i), row_widths))) for i, w in enumerate(column_widths)]
+        self._widths = [min(w + 1, MAX_COLUMN_WIDTH) for w in column_widths]
         self._line_cache.clear()
         self.virtual_size = Size(sum(self._widths) + 1, len(order) + 1)  # +1: the header line
         if selected is not None and selected in rows:
