@@ -17,6 +17,15 @@ def same(a, b) -> None:
     assert repr(a.portfolio) == repr(b.portfolio)
 
 
+def files(tmp_path: Path, **contents: str) -> Path:
+    """A config directory holding NAME.yaml for each NAME=text."""
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    for name, text in contents.items():
+        (cfg / f"{name}.yaml").write_text(text)
+    return cfg
+
+
 def example(tmp_path: Path) -> Path:
     cfg = tmp_path / "cfg"
     shutil.copytree(REPO / "config", cfg)
@@ -43,10 +52,8 @@ def test_a_reload_parses_only_the_changed_file_and_reuses_the_rest(tmp_path):
 
 
 def test_new_settings_reread_every_file_with_them(tmp_path):
-    cfg = tmp_path / "cfg"
-    cfg.mkdir()
-    (cfg / "a.yaml").write_text("version: 1\nsettings:\n  currency: USD\n")
-    (cfg / "b.yaml").write_text("version: 1\nproviders:\n  p:\n    name: P\n    revenue: 10B/year\n")
+    cfg = files(tmp_path, a="version: 1\nsettings:\n  currency: USD\n",
+                b="version: 1\nproviders:\n  p:\n    name: P\n    revenue: 10B/year\n")
     cache = LoadCache()
     assert load([str(cfg)], cache=cache).portfolio.providers["p"].revenue.currency == "USD"
     (cfg / "a.yaml").write_text("version: 1\nsettings:\n  currency: EUR\n")
@@ -56,10 +63,7 @@ def test_new_settings_reread_every_file_with_them(tmp_path):
 
 
 def test_a_second_definition_is_dropped_with_its_problems_as_without_the_cache(tmp_path):
-    cfg = tmp_path / "cfg"
-    cfg.mkdir()
-    (cfg / "a.yaml").write_text("providers:\n  p:\n    name: P\n")
-    (cfg / "b.yaml").write_text("providers:\n  p:\n    nam: typo\n")
+    cfg = files(tmp_path, a="providers:\n  p:\n    name: P\n", b="providers:\n  p:\n    nam: typo\n")
     cache = LoadCache()
     result = load([str(cfg)], cache=cache)
     assert [str(e) for e in result.errors] == [

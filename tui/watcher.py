@@ -232,6 +232,16 @@ class Watcher:
         finally:
             inotify.close()
 
+    async def _dirs_to_watch(self) -> list[str]:
+        """The directories to watch now; when there are none yet, wait a poll interval and
+        look at the files (then [] is returned and the caller asks again)."""
+        dirs = watch_dirs(self.paths, self.last.files)
+        if not dirs:
+            self.on_mode("polling (no directory to watch)")
+            await asyncio.sleep(self.poll_ms / 1000)
+            await self.check(cheap=True)
+        return dirs
+
     async def _run_inotify(self, inotify: Inotify) -> None:
         loop = asyncio.get_running_loop()
         ready = asyncio.Event()
@@ -242,11 +252,8 @@ class Watcher:
         loop.add_reader(inotify.fd, readable)
         try:
             while True:
-                dirs = watch_dirs(self.paths, self.last.files)
-                if not dirs:  # nothing to watch yet: look again in a while
-                    self.on_mode("polling (no directory to watch)")
-                    await asyncio.sleep(self.poll_ms / 1000)
-                    await self.check(cheap=True)
+                dirs = await self._dirs_to_watch()
+                if not dirs:
                     continue
                 try:
                     inotify.watch_exactly(dirs)
@@ -273,11 +280,8 @@ class Watcher:
             return
         reason = None
         while True:
-            dirs = watch_dirs(self.paths, self.last.files)
-            if not dirs:  # nothing to watch yet: look again in a while
-                self.on_mode("polling (no directory to watch)")
-                await asyncio.sleep(self.poll_ms / 1000)
-                await self.check(cheap=True)
+            dirs = await self._dirs_to_watch()
+            if not dirs:
                 continue
             self.on_mode(f"polling ({reason})" if reason else "watching")
             try:
