@@ -386,3 +386,29 @@ async def test_a_watcher_crash_is_shown(cfg, monkeypatch):
     app = DealmonApp([str(cfg)], now=lambda: NOW)
     async with app.run_test(size=(160, 40)) as pilot:
         await until(pilot, lambda: "not watching: RuntimeError: boom" in status(app))
+
+
+async def test_a_busy_neighbour_file_is_looked_at_a_few_times_a_second_at_most(cfg, monkeypatch):
+    from tui import watcher
+
+    looks = []
+    original = watcher.Watcher.check
+
+    async def counted(self, cheap):
+        looks.append(cheap)
+        await original(self, cheap)
+    monkeypatch.setattr(watcher.Watcher, "check", counted)
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await start(pilot)
+        await until(pilot, lambda: app.watch_mode == "watching")
+        looks.clear()
+        started = time.monotonic()
+        with open(cfg / "noise.log", "a", encoding="utf-8") as log:
+            while time.monotonic() - started < 1.0:  # a line every ~5 ms, for a second
+                log.write("x\n")
+                log.flush()
+                await asyncio.sleep(0.005)
+        event_looks = [cheap for cheap in looks if not cheap]
+        assert 1 <= len(event_looks) <= 12  # MIN_CHECK_INTERVAL (0.1 s): about 10 a second at most
+        assert rows(app) == [("a", "Alpha"), ("b", "Beta")]  # nothing changed, nothing applied

@@ -250,6 +250,7 @@ class Watcher:
             if inotify.drain():
                 ready.set()
         loop.add_reader(inotify.fd, readable)
+        last_check = 0.0
         try:
             while True:
                 dirs = await self._dirs_to_watch()
@@ -266,9 +267,14 @@ class Watcher:
                 except asyncio.TimeoutError:
                     await self.check(cheap=True)
                     continue
-                await asyncio.sleep(BURST_SECONDS)  # a save is a burst of events: one look
+                # A save is a burst of events: one look. And at most one look per
+                # MIN_CHECK_INTERVAL, however busy the directory (a log written next to the
+                # config must not keep us reading and hashing).
+                since = loop.time() - last_check
+                await asyncio.sleep(max(BURST_SECONDS, MIN_CHECK_INTERVAL - since))
                 ready.clear()
                 await self.check(cheap=False)
+                last_check = loop.time()
         finally:
             loop.remove_reader(inotify.fd)
 
@@ -302,6 +308,7 @@ class Watcher:
 
 QUIET_CHECK_SECONDS = 2.0  # with no event, compare stat signatures this often
 BURST_SECONDS = 0.02  # after an event, wait this long for the rest of the burst
+MIN_CHECK_INTERVAL = 0.1  # event-driven looks at the files, at most this often
 
 # inotify(7) constants (Linux ABI)
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
