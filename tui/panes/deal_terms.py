@@ -1,20 +1,20 @@
 """Deal terms: one row per deal, keyed by id; sort with `s`, filter with `/`."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input
 
-from typing import TYPE_CHECKING
-
 from ..core import formatting as fmt
+from ..widgets.cells import STATUS_STYLE, Cell, cell, disputed, table_cell
+from ..widgets.virtual_table import VirtualTable, measure
 
 if TYPE_CHECKING:
     from ..core.evaluate import DealState, Evaluation
     from ..core.model import Portfolio, Provider
-from ..widgets.cells import STATUS_STYLE, Cell, cell, disputed, table_cell
-from ..widgets.virtual_table import VirtualTable, measure
 
 COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
            ("term", "term ends"), ("notice", "notice"), ("status", "status")]
