@@ -85,3 +85,27 @@ async def test_the_app_freezes_after_a_load_and_lets_go_on_exit():
         await pilot.pause()
         assert app.frozen.collections == 2  # due after force_after loads, run after the paint
     assert gc.get_freeze_count() == 0
+
+
+async def test_finished_workers_keep_no_old_data_alive(tmp_path):
+    """A finished worker lingers as frozen cyclic garbage; it must not hold the files' bytes
+    or the previous evaluation (at 10,000 deals that was ~10 MB per reload)."""
+    import shutil
+    import weakref
+
+    cfg = tmp_path / "cfg"
+    shutil.copytree(REPO / "config", cfg)
+    app = DealmonApp([str(cfg)], watch=False, freeze_data=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        from tui.panes.deal_terms import DealTermsPane
+
+        first = weakref.ref(app.query_one(DealTermsPane).prepared)  # the rows of the first load
+        deals = cfg / "deals.yaml"
+        for old, new in (("Google", "Alphabet"), ("Alphabet", "Google")):
+            deals.write_text(deals.read_text().replace(f"buyer: {old}", f"buyer: {new}"))
+            app.reload()
+            await loaded(pilot)
+        gc.collect()  # does not look at frozen objects: only reference counts can free it
+        assert first() is None

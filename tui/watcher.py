@@ -22,7 +22,7 @@ import errno
 import os
 import struct
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .core.loader import config_files, read_bytes
@@ -44,6 +44,10 @@ class Snapshot:
     contents: dict[str, bytes] = field(default_factory=dict)  # files that could be read
     digest: str = ""
     signature: tuple = ()  # cheap stat-based signature of the same files
+
+    def without_contents(self) -> Snapshot:
+        """The same snapshot holding digests only: what is kept once the files are loaded."""
+        return replace(self, contents={})
 
 
 def _stat_signature(files: list[str]) -> tuple:
@@ -205,10 +209,10 @@ class Watcher:
             return
         snapshot = await self.settled_snapshot()
         if snapshot.digest != self.last.digest:
-            self.last = snapshot
+            self.last = snapshot.without_contents()
             self.on_change(snapshot)
         else:
-            self.last = snapshot  # same contents; remember the new stat signature
+            self.last = snapshot.without_contents()  # same contents; remember the new stat signature
 
     async def poll(self, reason: str) -> None:
         """Our own polling, where watchfiles cannot run at all."""
