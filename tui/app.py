@@ -68,18 +68,16 @@ class DealmonApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("r", "reload", "Reload"),
-        # key_display given: Textual would otherwise look the key up in the Unicode name
-        # database (unicodedata.lookup), which keeps ~0.7 MB of it resident.
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("enter", "details", "Details"),
         Binding("escape", "back", "Back", show=False),
-        Binding("left_square_bracket", "day(-1)", "−day", show=False, key_display="["),
-        Binding("right_square_bracket", "day(1)", "+day", key_display="]"),
-        Binding("left_curly_bracket", "month(-1)", "−month", show=False, key_display="{"),
-        Binding("right_curly_bracket", "month(1)", "+month", key_display="}"),
+        Binding("left_square_bracket", "day(-1)", "−day", show=False),
+        Binding("right_square_bracket", "day(1)", "+day"),
+        Binding("left_curly_bracket", "month(-1)", "−month", show=False),
+        Binding("right_curly_bracket", "month(1)", "+month"),
         Binding("t", "today", "Today"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help"),
     ]
 
     def __init__(self, paths: list[str] | None = None, as_of: date | None = None,
