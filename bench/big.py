@@ -9,8 +9,10 @@
 - reload: one file of the same deals split into 100 files is edited (a buyer renamed to a
   fresh marker) and the time until the marker is in the terminal output is taken; target:
   <= 0.5 s (only the changed file is parsed again). Also the same edit in the single
-  10,000-deal file (the whole file is parsed again), reported beside the parser floor; and
-  the resident memory over those edits (nothing of an earlier load may stay behind).
+  10,000-deal file (only the changed deal is parsed again: target <= 0.5 s too), and with a
+  line added there (every later line moves: the whole file is parsed again, reported beside
+  the parser floor); and the resident memory over the edits of the split portfolio
+  (nothing of an earlier load may stay behind).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -38,9 +41,22 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def edit_to_screen(cmd: list[str], path: str, edits: int, rss: list[float] | None = None) -> list[float]:
-    """Seconds from each write of `path` (buyer 'Buyer 0' renamed) until it is on screen;
-    `rss` gets the resident MB after the first edit and after the last."""
+def rename(text: str, marker: str, i: int) -> str:
+    """An edit in place: the first deal's buyer renamed (no line added or removed)."""
+    return text.replace("buyer: Buyer 0\n", f"buyer: {marker}\n", 1)
+
+
+def rename_and_move_lines(text: str, marker: str, i: int) -> str:
+    """The same, with a comment line added by every other edit and taken away by the next:
+    each edit moves every later line (up or down)."""
+    extra = "    # edited\n" if i % 2 == 0 else ""
+    return text.replace("buyer: Buyer 0\n", f"buyer: {marker}\n{extra}", 1)
+
+
+def edit_to_screen(cmd: list[str], path: str, edits: int, rss: list[float] | None = None,
+                   change: Callable[[str, str, int], str] = rename) -> list[float]:
+    """Seconds from each write of `path` (`change` makes a marker appear) until the marker is
+    on screen; `rss` gets the resident MB after the first edit and after the last."""
     original = open(path, encoding="utf-8").read()
     times = []
     try:
@@ -51,7 +67,7 @@ def edit_to_screen(cmd: list[str], path: str, edits: int, rss: list[float] | Non
                 marker = f"Rq{i}z"
                 started = time.perf_counter()
                 with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(original.replace("buyer: Buyer 0\n", f"buyer: {marker}\n", 1))
+                    fh.write(change(original, marker, i))
                 app.wait_for(marker.encode(), timeout=120)
                 times.append(time.perf_counter() - started)
                 time.sleep(0.5)
@@ -95,7 +111,9 @@ def main() -> None:
         first_file = write_portfolio(a.deals, a.facilities, split, files=100)[1]
         rss: list[float] = []
         one_of_100 = edit_to_screen([sys.executable, "-m", "tui", split], first_file, a.edits, rss)
-        whole = edit_to_screen([sys.executable, "-m", "tui", path], path, max(2, a.edits // 3))
+        in_place = edit_to_screen([sys.executable, "-m", "tui", path], path, max(3, a.edits // 3))
+        moved = edit_to_screen([sys.executable, "-m", "tui", path], path, max(3, a.edits // 3),
+                               change=rename_and_move_lines)
     s, b, f, k = (statistics.median(x) for x in (on_screen, bare, floor, keys))
     target = 1.3 * b + f
     print(f"{'figure':<52} {'value':>10} {'target':>10}  ok")
@@ -104,13 +122,15 @@ def main() -> None:
     print(f"{'  bare app first paint (s) / parser floor (s)':<52} {b:>4.2f} / {f:<4.2f}")
     print(f"{'filter keystroke → repainted table, median (ms)':<52} {k * 1000:>10.0f} {'<= 100':>10}  "
           f"{'yes' if k <= 0.1 else 'MISSED'}")
-    one, all_ = statistics.median(one_of_100), statistics.median(whole)
+    one, here, all_ = (statistics.median(x) for x in (one_of_100, in_place, moved))
     print(f"{'reload, 1 of 100 files edited → screen, median (s)':<52} {one:>10.2f} {'<= 0.50':>10}  "
           f"{'yes' if one <= 0.5 else 'MISSED'}")
     growth = (rss[-1] - rss[0]) / rss[0] * 100
     print(f"{f'RSS after edit 1 / edit {a.edits} of those (MB)':<52} {rss[0]:>4.0f} / {rss[-1]:<4.0f}")
     print(f"{'  growth':<52} {growth:>9.1f}% {'<= 10%':>10}  {'yes' if growth <= 10 else 'MISSED'}")
-    print(f"{f'reload, the single {a.deals:,}-deal file edited (s)':<52} {all_:>10.2f} {f'floor {f:.2f}':>10}  "
+    print(f"{f'reload, the single {a.deals:,}-deal file edited in place (s)':<52} {here:>10.2f} {'<= 0.50':>10}  "
+          f"{'yes' if here <= 0.5 else 'MISSED'}")
+    print(f"{'  the same, moving every later line (whole re-read) (s)':<52} {all_:>10.2f} {f'floor {f:.2f}':>10}  "
           f"({all_ / f:.2f}x the parser floor)")
 
 

@@ -103,3 +103,75 @@ def test_a_cached_load_always_equals_a_fresh_one(tmp_path_factory, edits):
         cached = load([str(cfg)], cache=cache)
         assert len(cached.parsed) <= len(list(cfg.iterdir()))
         same(cached, load([str(cfg)]))
+
+
+# --- one large file edited: only the changed entities are read again ----------------------------
+
+BIG = """version: 1
+settings:
+  currency: USD
+providers:
+  p:
+    name: P
+    revenue: 10B/year
+facilities:
+  f:
+    name: F
+    operator: p
+    power_mw: 100
+deals:
+""" + "".join(
+    f"  d{i}:\n    buyer: B{i}\n    provider: p\n    start: 2026-01-0{1 + i % 9}\n    end: 2028-01-01\n"
+    f"    notice: {{period: 90 days, parties: either}}\n    capacity:\n      - facility: f\n        share: 5%\n"
+    for i in range(12))
+
+
+def test_an_in_place_edit_of_a_large_file_rereads_only_that_entity(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(BIG)
+    cache = LoadCache()
+    first = load([str(path)], cache=cache)
+    assert first.ok and first.partial == []
+    path.write_text(BIG.replace("buyer: B7\n", "buyer: Seven\n"))
+    again = load([str(path)], cache=cache)
+    assert again.partial == [str(path)]
+    assert again.portfolio.deals["d7"].buyer == "Seven"
+    assert again.portfolio.deals["d3"] is first.portfolio.deals["d3"]  # not read again
+    same(again, load([str(path)]))
+
+
+# In-place edits (same lines), structural ones (lines added or removed, ids renamed or given
+# twice, entities moved between kinds) and broken ones (YAML errors, bad values, anchors).
+EDITS = [
+    ("buyer: B3\n", "buyer: Three\n"),
+    ("start: 2026-01-05\n", "start: 2026-02-30\n"),
+    ("start: 2026-01-02\n", "start: 2027-01-02\n"),
+    ("  d4:\n", "  d44:\n"),
+    ("  d5:\n", "  d4:\n"),
+    ("  d6:\n", "  D6:\n"),
+    ("buyer: B2\n", "buyer: [unclosed\n"),
+    ("buyer: B8\n", "buyer: B8\n    notes: one more line\n"),
+    ("    provider: p\n    start: 2026-01-03\n", "    provider: q\n    start: 2026-01-03\n"),
+    ("share: 5%\n  d9:", "share: 5%\n  # a comment\n  d9:"),
+    ("buyer: B1\n", "buyer: &a B1\n"),
+    ("  currency: USD\n", "  currency: EUR\n"),
+    ("    power_mw: 100\n", "    power_mw: 200\n"),
+    ("buyer: B10\n", 'buyer: "B10\n'),
+    ("  d11:\n", "  d11: x\n"),
+    ("buyer: B0\n", "buyer: B0\n   badindent: 1\n"),
+]
+
+
+@hyp_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sets(st.integers(0, len(EDITS) - 1), max_size=3), min_size=1, max_size=6))
+def test_entity_by_entity_rereads_always_equal_a_fresh_load(tmp_path_factory, steps):
+    path = tmp_path_factory.mktemp("big") / "big.yaml"
+    path.write_text(BIG)
+    cache = LoadCache()
+    load([str(path)], cache=cache)
+    for chosen in steps:
+        text = BIG
+        for k in sorted(chosen):
+            text = text.replace(*EDITS[k], 1)
+        path.write_text(text)
+        same(load([str(path)], cache=cache), load([str(path)]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import astuple, dataclass, field
 from typing import Any, Callable
 
@@ -38,6 +39,7 @@ class LoadResult:
     label: str = ""  # what the header shows as the config source
     bundled: bool = False
     parsed: list[str] = field(default_factory=list)  # the files this load had to read anew
+    partial: list[str] = field(default_factory=list)  # of those, read again entity by entity
 
     @property
     def ok(self) -> bool:
@@ -485,6 +487,7 @@ class _FileUnit:
     errors: tuple[Problem, ...]  # of the file as a whole: reading, YAML, top-level keys, ids
     warnings: tuple[Problem, ...]
     definitions: tuple[_Definition, ...]
+    spans: _Spans | None = None  # the file's text by entity, when it can be re-read that way
 
 
 class LoadCache:
@@ -517,13 +520,21 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
     old = cache.units if cache is not None else {}
 
     # 1. Parse the files that changed; take every file's settings (they come before the rest).
-    trees: dict[str, tuple[Mapping | None, Problems]] = {}
+    # A large file edited in place is split by entity instead and parsed in step 2, only
+    # where it changed (see _Spans).
+    trees: dict[str, tuple[Mapping | None, Problems, str | None]] = {}
     sections: dict[str, _SettingsSection | None] = {}
+    by_span: dict[str, tuple[str, _Spans]] = {}
     changed = [p for p in data if p not in old or old[p].digest != digests[p]]
     total, done = max(sum(len(data[p]) for p in changed), 1), 0
     for path in data:
         if path not in changed:
             sections[path] = old[path].section
+            continue
+        split = _split_edit(path, data[path], old.get(path))
+        if split is not None:
+            by_span[path] = split
+            sections[path] = old[path].section  # the settings are in the unchanged skeleton
             continue
         start, size = done, len(data[path])
 
@@ -539,20 +550,27 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
 
     # 2. Read the entities of each file not already read with these settings.
     units: dict[str, _FileUnit] = {}
-    stale = [p for p in data if p in trees or old[p].settings_key != key]
+    stale = [p for p in data if p in trees or p in by_span or old[p].settings_key != key]
+    partial = []
     total, done = max(sum(len(data[p]) for p in stale), 1), 0
     for path in data:
         if path not in stale:
             units[path] = old[path]
             continue
+        if path in by_span and old[path].settings_key == key:
+            unit = _reread_spans(path, digests[path], *by_span[path], old[path], settings, key)
+            if unit is not None:
+                units[path] = unit
+                partial.append(path)
+                continue
         start, size = done, len(data[path])
 
         def build_progress(fraction: float, start: int = start, size: int = size) -> None:
             progress(PARSE_SHARE + (1 - PARSE_SHARE) * (start + fraction * size) / total)
         # Unchanged bytes but new settings: parse again (trees are not kept: they are large).
-        root, file_problems = trees.pop(path) if path in trees else _parse(path, data[path], lambda f: None)
+        root, file_problems, text = trees.pop(path) if path in trees else _parse(path, data[path], lambda f: None)
         units[path] = _read_file(path, digests[path], root, file_problems, sections[path], settings, key,
-                                 build_progress)
+                                 build_progress, text)
         done += size
     if cache is not None:
         cache.units = units
@@ -564,26 +582,27 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
         found.sort(key=lambda p: (order.get(p.path, -1), p.line, p.col))
     ok = not problems.errors
     return LoadResult(portfolio if ok else None, problems.errors, problems.warnings, files, label, bundled,
-                      parsed=stale)
+                      parsed=stale, partial=partial)
 
 
-def _parse(path: str, data: bytes, progress: Callable[[float], None]) -> tuple[Mapping | None, Problems]:
-    """The file's root mapping (None when there is none) and what parsing it reported."""
+def _parse(path: str, data: bytes,
+           progress: Callable[[float], None]) -> tuple[Mapping | None, Problems, str | None]:
+    """The file's root mapping (None when there is none), what parsing it reported, its text."""
     problems = Problems()
     text = read_text(path, problems, data)
     if text is None:
-        return None, problems
+        return None, problems, None
     root = compose(text, path, problems, progress)
     if root is None and problems.errors:
-        return None, problems
+        return None, problems, text
     if root is None or (isinstance(root, Scalar) and root.is_null):
         problems.warn(path, 1, 1, "empty file")
-        return None, problems
+        return None, problems, text
     if not isinstance(root, Mapping):
         problems.error(path, root.line, root.col,
                        f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
-        return None, problems
-    return root, problems
+        return None, problems, text
+    return root, problems, text
 
 
 def _settings_section(path: str, root: Mapping | None) -> _SettingsSection | None:
@@ -602,7 +621,7 @@ _READERS: dict[str, Callable[[str, Mapping, _Context], Any]] = {}  # filled belo
 
 def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
                section: _SettingsSection | None, settings: Settings, key: tuple,
-               progress: Callable[[float], None]) -> _FileUnit:
+               progress: Callable[[float], None], text: str | None = None) -> _FileUnit:
     ctx = _Context(problems, settings)
     ctx.path = path
     found: list[tuple[str, str, Scalar, Node]] = []
@@ -629,21 +648,140 @@ def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problem
     # Sources first, so that everything else can refer to them.
     found.sort(key=lambda f: KINDS.index(f[0]))
     definitions = []
-    errors, warnings, refs = problems.errors, problems.warnings, ctx.refs
     for built, (kind, ident, id_key, body) in enumerate(found, 1):
         if not built % 2048:
             progress(built / len(found))
-        errors.clear()
-        warnings.clear()
-        refs.clear()
-        entity = None
-        if isinstance(body, Mapping):
-            entity = _READERS[kind](ident, body, ctx)
-        else:
-            ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
-        definitions.append(_Definition(kind, ident, id_key.line, id_key.col, entity,
-                                       tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE))
-    return _FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions))
+        definitions.append(_read_definition(kind, ident, id_key, body, ctx))
+    spans = None
+    if text is not None and root is not None and not file_errors and not file_warnings:
+        spans = _Spans.split(text)
+        if spans is not None and [(k, i, line) for k, i, line, _ in spans.entities] != [
+                (k, i, id_key.line) for k, i, id_key, _ in found]:
+            spans = None  # the text split does not match what the parser saw: never by entity
+    return _FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions), spans)
+
+
+def _read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: _Context) -> _Definition:
+    """Read one entity; `ctx.problems` and `ctx.refs` are left empty for the next one."""
+    errors, warnings, refs = ctx.problems.errors, ctx.problems.warnings, ctx.refs
+    errors.clear()
+    warnings.clear()
+    refs.clear()
+    entity = None
+    if isinstance(body, Mapping):
+        entity = _READERS[kind](ident, body, ctx)
+    else:
+        ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
+    definition = _Definition(kind, ident, id_key.line, id_key.col, entity,
+                             tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE)
+    errors.clear()
+    warnings.clear()
+    refs.clear()
+    return definition
+
+
+# --- re-reading a large file entity by entity ------------------------------------------------
+
+_TOP_BLOCK_KEY = re.compile(r"([a-z_]+):[ ]*(?:#.*)?")  # e.g. "deals:" opening a block mapping
+_ENTITY_KEY = re.compile(r"  ([a-z0-9][a-z0-9._-]*):(?: .*)?")  # e.g. "  d000001:" in such a block
+SPAN_REREAD_LIMIT = 64  # more entities changed than this: parse the whole file instead
+
+
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """A file's text cut into its entities' lines and the rest (the skeleton).
+
+    Only for plain block-style files: top-level kind keys opening block mappings, entity ids
+    at two spaces, everything deeper below them; no anchors, aliases or tags (`&`, `*`, `!`
+    anywhere), tabs, CRs or document markers. In block style a line indented by two spaces or
+    less ends everything above it, so each entity's lines parse alone exactly as within the
+    file. A split is only used after a full parse of the same file showed the same entity
+    keys at the same lines, and only for an edit that keeps the skeleton line for line."""
+
+    skeleton: tuple[tuple[int, str], ...]  # (line number, text) of every line not an entity's
+    entities: tuple[tuple[str, str, int, str], ...]  # (kind, id, first line, text), in definition order
+
+    @classmethod
+    def split(cls, text: str) -> _Spans | None:
+        if any(c in text for c in "&*!\t\r"):
+            return None
+        skeleton: list[tuple[int, str]] = []
+        entities: list[list] = []
+        kind = None
+        current: list | None = None
+        for n, line in enumerate(text.split("\n"), 1):
+            body = line.lstrip(" ")
+            indent = len(line) - len(body)
+            if not body or body.startswith("#"):
+                if current is not None:
+                    current[3].append(line)
+                else:
+                    skeleton.append((n, line))
+            elif indent == 0:
+                if body.startswith(("---", "...", "%")):
+                    return None
+                match = _TOP_BLOCK_KEY.fullmatch(line)
+                kind = match.group(1) if match and match.group(1) in KINDS else None
+                current = None
+                skeleton.append((n, line))
+            elif kind is None:
+                skeleton.append((n, line))  # e.g. the settings block
+            elif indent == 2:
+                match = _ENTITY_KEY.fullmatch(line)
+                if match is None:
+                    return None
+                current = [kind, match.group(1), n, [line]]
+                entities.append(current)
+            elif indent > 2 and current is not None:
+                current[3].append(line)
+            else:
+                return None
+        entities.sort(key=lambda e: KINDS.index(e[0]))  # stable: the order definitions are in
+        return cls(tuple(skeleton), tuple((k, i, n, "\n".join(lines)) for k, i, n, lines in entities))
+
+
+def _split_edit(path: str, data: bytes, unit: _FileUnit | None) -> tuple[str, _Spans] | None:
+    """The new text and its split, when `unit` (the file as last read) can be re-read by entity."""
+    if unit is None or unit.spans is None:
+        return None
+    text = read_text(path, Problems(), data)
+    if text is None:
+        return None
+    spans = _Spans.split(text)
+    if spans is None or spans.skeleton != unit.spans.skeleton:
+        return None
+    return text, spans
+
+
+def _reread_spans(path: str, digest: bytes, text: str, spans: _Spans, unit: _FileUnit,
+                  settings: Settings, key: tuple) -> _FileUnit | None:
+    """The file's unit from `unit`, re-reading only the entities whose lines changed; None
+    when it must be parsed whole (an id given twice, a YAML error, too many changes)."""
+    before = {(k, i): (n, t, d) for (k, i, n, t), d in zip(unit.spans.entities, unit.definitions, strict=True)}
+    ctx = _Context(Problems(), settings)
+    ctx.path = path
+    definitions, seen, changed = [], set(), 0
+    for kind, ident, first, lines in spans.entities:
+        if (kind, ident) in seen:
+            return None
+        seen.add((kind, ident))
+        old = before.get((kind, ident))
+        if old is not None and old[0] == first and old[1] == lines:
+            definitions.append(old[2])
+            continue
+        changed += 1
+        if changed > SPAN_REREAD_LIMIT:
+            return None
+        # Parsed alone, after blank lines standing for the ones above: positions are the file's.
+        problems = Problems()
+        root = compose("\n" * (first - 1) + lines + "\n", path, problems)
+        if problems.errors or problems.warnings or not isinstance(root, Mapping) or len(root.items) != 1:
+            return None
+        name, (id_key, body) = next(iter(root.items.items()))
+        if name != ident or (id_key.line, id_key.col) != (first, 3):
+            return None
+        definitions.append(_read_definition(kind, ident, id_key, body, ctx))
+    return _FileUnit(digest, key, unit.section, unit.errors, unit.warnings, tuple(definitions), spans)
 
 
 def _merge(units: dict[str, _FileUnit], settings: Settings, problems: Problems) -> Portfolio:
