@@ -159,10 +159,14 @@ EDITS = [
     ("buyer: B10\n", 'buyer: "B10\n'),
     ("  d11:\n", "  d11: x\n"),
     ("buyer: B0\n", "buyer: B0\n   badindent: 1\n"),
+    ("buyer: B3\n    provider: p\n", 'buyer: "B3\n  d99: x"\n'),  # a quote running into the next line
+    ("buyer: B5\n    provider: p\n", "buyer: B5\n      continued plain\n"),  # same line count
+    ("buyer: B6\n    provider: p\n", "buyer: |\n      literal\n"),
+    ("buyer: B9\n    provider: p\n", "buyer: B9\n  d9x: {buyer: Y, provider: p, start: 2026-01-01}\n"),
 ]
 
 
-@hyp_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hyp_settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sets(st.integers(0, len(EDITS) - 1), max_size=3), min_size=1, max_size=6))
 def test_entity_by_entity_rereads_always_equal_a_fresh_load(tmp_path_factory, steps):
     path = tmp_path_factory.mktemp("big") / "big.yaml"
