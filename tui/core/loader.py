@@ -570,7 +570,7 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
         # Unchanged bytes but new settings: parse again (trees are not kept: they are large).
         root, file_problems, text = trees.pop(path) if path in trees else _parse(path, data[path], lambda f: None)
         units[path] = _read_file(path, digests[path], root, file_problems, sections[path], settings, key,
-                                 build_progress, text)
+                                 build_progress, text if cache is not None else None)
         done += size
     if cache is not None:
         cache.units = units
@@ -622,6 +622,7 @@ _READERS: dict[str, Callable[[str, Mapping, _Context], Any]] = {}  # filled belo
 def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
                section: _SettingsSection | None, settings: Settings, key: tuple,
                progress: Callable[[float], None], text: str | None = None) -> _FileUnit:
+    """`text`: the file's text, to split by entity for later edits (only worth it with a cache)."""
     ctx = _Context(problems, settings)
     ctx.path = path
     found: list[tuple[str, str, Scalar, Node]] = []
