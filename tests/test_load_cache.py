@@ -5,10 +5,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
 from conftest import REPO
 from tui.core.loader import LoadCache, load
+
+
+@pytest.fixture(autouse=True)
+def split_small_files_too(monkeypatch):
+    """The monitor splits only files of 32 kB and more by entity; these test files are small."""
+    from tui.core import loader
+
+    monkeypatch.setattr(loader, "SPAN_MIN_CHARS", 0)
 
 
 def same(a, b) -> None:

@@ -654,7 +654,8 @@ def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problem
             progress(built / len(found))
         definitions.append(_read_definition(kind, ident, id_key, body, ctx))
     spans = None
-    if text is not None and root is not None and not file_errors and not file_warnings:
+    if (text is not None and len(text) >= SPAN_MIN_CHARS and root is not None
+            and not file_errors and not file_warnings):
         spans = _Spans.split(text)
         if spans is not None and [(k, i, line) for k, i, line, _ in spans.entities] != [
                 (k, i, id_key.line) for k, i, id_key, _ in found]:
@@ -686,6 +687,7 @@ def _read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: _Co
 _TOP_BLOCK_KEY = re.compile(r"([a-z_]+):[ ]*(?:#.*)?")  # e.g. "deals:" opening a block mapping
 _ENTITY_KEY = re.compile(r"  ([a-z0-9][a-z0-9._-]*):(?: .*)?")  # e.g. "  d000001:" in such a block
 SPAN_REREAD_LIMIT = 64  # more entities changed than this: parse the whole file instead
+SPAN_MIN_CHARS = 32_768  # a smaller file is parsed whole in a few ms: no split kept for it
 
 
 @dataclass(frozen=True, slots=True)
