@@ -239,7 +239,8 @@ class DealmonApp(App):
 
         if snapshot is None:
             snapshot = take_snapshot(self.paths)
-        contents, snapshot = snapshot.contents, snapshot.without_contents()  # (kept: digests only)
+        contents, digests = snapshot.contents, snapshot.file_digests
+        snapshot = snapshot.without_contents()  # what is kept: digests only
         reported = [0.0]
 
         def progress(fraction: float) -> None:  # in the worker thread: post, never touch widgets
@@ -250,7 +251,7 @@ class DealmonApp(App):
             self._load_cache = LoadCache()
         # Of the progress shown, reading the files is the first 80%; evaluating and building
         # the rows the rest (seconds for 100,000 deals).
-        result = load(self.paths, contents, lambda f: progress(LOAD_SHARE * f), self._load_cache)
+        result = load(self.paths, contents, lambda f: progress(LOAD_SHARE * f), self._load_cache, digests)
         view = None
         if result.ok:
             view = prepare_view(result.portfolio, self.as_of_for(result.portfolio), previous, sort_index,

@@ -42,6 +42,7 @@ class Snapshot:
 
     files: tuple[str, ...] = ()
     contents: dict[str, bytes] = field(default_factory=dict)  # files that could be read
+    file_digests: dict[str, bytes] = field(default_factory=dict)  # content_digest of each of them
     digest: str = ""
     signature: tuple = ()  # cheap stat-based signature of the same files
 
@@ -74,6 +75,7 @@ def take_snapshot(paths: list[str]) -> Snapshot:
     """List, read (with the loader's own size limit) and hash the config files."""
     files = list_files(paths)
     contents: dict[str, bytes] = {}
+    file_digests: dict[str, bytes] = {}
     digest = blake2b(digest_size=16)
     for path in files:
         digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
@@ -83,8 +85,9 @@ def take_snapshot(paths: list[str]) -> Snapshot:
             digest.update("".join(p.message for p in problems.errors).encode("utf-8", "replace"))
             continue
         contents[path] = data
-        digest.update(content_digest(data))
-    return Snapshot(tuple(files), contents, digest.hexdigest(), _stat_signature(files))
+        file_digests[path] = content_digest(data)
+        digest.update(file_digests[path])
+    return Snapshot(tuple(files), contents, file_digests, digest.hexdigest(), _stat_signature(files))
 
 
 def open_for_writing(files: tuple[str, ...] | list[str]) -> bool:

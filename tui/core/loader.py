@@ -437,7 +437,8 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: _Con
 # --- the load --------------------------------------------------------------------------------
 
 def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = None,
-         progress: Callable[[float], None] | None = None, cache: LoadCache | None = None) -> LoadResult:
+         progress: Callable[[float], None] | None = None, cache: LoadCache | None = None,
+         digests: dict[str, bytes] | None = None) -> LoadResult:
     """Load a portfolio from `paths` (default: SPEC §1's chain).
 
     `contents` maps file paths (as listed by `config_files`) to bytes already read; files not
@@ -445,9 +446,10 @@ def load(paths: list[str] | None = None, contents: dict[str, bytes] | None = Non
     (parsing is counted as the first 60%, building the entities as the rest). `cache` holds
     what earlier loads made of each file: a file whose bytes and effective settings are
     unchanged is not parsed again and its entities are reused as they are (the monitor keeps
-    one, so a reload after one file of a hundred changed parses one file)."""
+    one, so a reload after one file of a hundred changed parses one file). `digests`: the
+    `content_digest` of files in `contents` where already known (the watcher's snapshot)."""
     with paused_gc():  # see core/perf.py: the GC would double the time of a large load
-        return _load(paths, contents or {}, progress or (lambda fraction: None), cache)
+        return _load(paths, contents or {}, progress or (lambda fraction: None), cache, digests or {})
 
 
 PARSE_SHARE = 0.6
@@ -504,7 +506,7 @@ def _settings_key(settings: Settings) -> tuple:
 
 
 def _load(paths: list[str] | None, contents: dict[str, bytes],
-          progress: Callable[[float], None], cache: LoadCache | None) -> LoadResult:
+          progress: Callable[[float], None], cache: LoadCache | None, known: dict[str, bytes]) -> LoadResult:
     problems = Problems()
     bundled = False
     if not paths:
@@ -516,7 +518,9 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
         got = contents[path] if path in contents else read_bytes(path, problems)
         if got is not None:
             data[path] = got
-    digests = {path: content_digest(got) for path, got in data.items()}
+    # Digests only serve the cache: compare a file with the last load's (none for `check`).
+    digests = {path: (known.get(path) or content_digest(got)) if cache is not None else b""
+               for path, got in data.items()}
     old = cache.units if cache is not None else {}
 
     # 1. Parse the files that changed; take every file's settings (they come before the rest).
