@@ -607,10 +607,11 @@ def _total_size(paths: list[str], snapshot: Snapshot | None) -> int:
         return sum(len(data) for data in snapshot.contents.values())
     import os
 
-    from .watcher import list_files
+    from .core.locations import config_files
+    from .core.problems import Problems
 
     total = 0
-    for path in list_files(paths):
+    for path in config_files(paths, Problems()):
         try:
             total += os.stat(path).st_size
         except OSError:

@@ -25,7 +25,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .core.loader import config_files, read_bytes
+from .core.loader import read_bytes
+from .core.locations import config_files
 from .core.problems import Problems
 
 from .core.hashing import blake2b, content_digest

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from . import values as v
 from .dates import Duration, calendar_codes
 from .evaluate import exit_right_opens
-from .locations import BUNDLED_DIR, default_paths  # noqa: F401 - re-exported
+from .locations import BUNDLED_DIR, config_files, default_paths  # noqa: F401 - re-exported
 from .hashing import content_digest
 from .perf import paused_gc
 from .model import (
@@ -25,7 +25,6 @@ from .problems import Problem, Problems
 from .yamlnodes import Mapping, Node, Scalar, Sequence, compose, describe
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-_IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
 KINDS = ("sources", "providers", "facilities", "deals")
 TOP_LEVEL = ("version", "settings") + KINDS
 
@@ -46,41 +45,7 @@ class LoadResult:
         return not self.errors
 
 
-# --- which files -----------------------------------------------------------------------------
-
-def _ignored(name: str) -> bool:
-    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
-
-
-def config_files(paths: list[str], problems: Problems) -> list[str]:
-    """Expand directories (their *.yaml/*.yml files, name order); each real file once."""
-    seen: set[str] = set()
-    files: list[str] = []
-
-    def take(display: str) -> None:
-        real = os.path.realpath(display)
-        if real not in seen:
-            seen.add(real)
-            files.append(display)
-
-    for path in paths:
-        if os.path.isdir(path):
-            try:
-                names = sorted(os.listdir(path))
-            except OSError as exc:
-                problems.error(path, 1, 1, f"cannot read directory: {exc.strerror}")
-                continue
-            for name in names:
-                full = os.path.join(path, name)
-                if (name.endswith((".yaml", ".yml")) and not _ignored(name)
-                        and os.path.isfile(full)):
-                    take(full)
-        elif os.path.exists(path):
-            take(path)
-        else:
-            problems.error(path, 1, 1, "no such file or directory")
-    return files
-
+# --- reading a file ------------------------------------------------------------------------
 
 def read_bytes(path: str, problems: Problems) -> bytes | None:
     """The file's bytes, or None after reporting why it could not be read."""

@@ -1,10 +1,15 @@
-"""Where the config comes from when no path is given (SPEC §1's default chain)."""
+"""Where the config comes from: the default chain when no path is given (SPEC §1), and which
+files a path stands for. Light on purpose (no YAML): the app sizes up a load with it on the UI
+thread before deciding where to run it."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from .problems import Problems
+
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "example"
+_IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
 
 
 def default_paths(environ: dict[str, str] | None = None, cwd: str | None = None) -> tuple[list[str], bool]:
@@ -16,3 +21,37 @@ def default_paths(environ: dict[str, str] | None = None, cwd: str | None = None)
     if os.path.isdir(local):
         return [local], False
     return [str(BUNDLED_DIR)], True
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
+
+
+def config_files(paths: list[str], problems: Problems) -> list[str]:
+    """Expand directories (their *.yaml/*.yml files, name order); each real file once."""
+    seen: set[str] = set()
+    files: list[str] = []
+
+    def take(display: str) -> None:
+        real = os.path.realpath(display)
+        if real not in seen:
+            seen.add(real)
+            files.append(display)
+
+    for path in paths:
+        if os.path.isdir(path):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError as exc:
+                problems.error(path, 1, 1, f"cannot read directory: {exc.strerror}")
+                continue
+            for name in names:
+                full = os.path.join(path, name)
+                if (name.endswith((".yaml", ".yml")) and not _ignored(name)
+                        and os.path.isfile(full)):
+                    take(full)
+        elif os.path.exists(path):
+            take(path)
+        else:
+            problems.error(path, 1, 1, "no such file or directory")
+    return files
