@@ -212,11 +212,10 @@ class Watcher:
         if cheap and stat_signature(self.paths) == self.last.signature:
             return
         snapshot = await self.settled_snapshot()
-        if snapshot.digest != self.last.digest:
-            self.last = snapshot.without_contents()
+        changed = snapshot.digest != self.last.digest
+        self.last = snapshot.without_contents()  # (if the same contents: the new stat signature)
+        if changed:
             self.on_change(snapshot)
-        else:
-            self.last = snapshot.without_contents()  # same contents; remember the new stat signature
 
     async def poll(self, reason: str) -> None:
         """Our own polling, where watchfiles cannot run at all."""
@@ -383,9 +382,7 @@ class Inotify:
         while True:
             try:
                 data = os.read(self.fd, 65536)
-            except (BlockingIOError, InterruptedError):
-                return got
-            except OSError:
+            except OSError:  # BlockingIOError: drained
                 return got
             if not data:
                 return got

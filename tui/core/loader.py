@@ -633,7 +633,8 @@ def _read_file(path: str, digest: bytes, root: Mapping | None, problems: Problem
 
 
 def _read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: _Context) -> _Definition:
-    """Read one entity; `ctx.problems` and `ctx.refs` are left empty for the next one."""
+    """Read one entity, with what it reports and refers to. `ctx.problems` and `ctx.refs` are
+    emptied first: they collect this entity's alone (the file's own problems were taken)."""
     errors, warnings, refs = ctx.problems.errors, ctx.problems.warnings, ctx.refs
     errors.clear()
     warnings.clear()
@@ -643,12 +644,8 @@ def _read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: _Co
         entity = _READERS[kind](ident, body, ctx)
     else:
         ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
-    definition = _Definition(kind, ident, id_key.line, id_key.col, entity,
-                             tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE)
-    errors.clear()
-    warnings.clear()
-    refs.clear()
-    return definition
+    return _Definition(kind, ident, id_key.line, id_key.col, entity,
+                       tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE)
 
 
 # --- re-reading a large file entity by entity ------------------------------------------------

@@ -30,7 +30,7 @@ class FrozenData:
     them all (~0.15 s here); the churn of rendering triggers one every few dozen key presses,
     a visible hitch while scrolling. The data is acyclic and lives until the next load, so
     after a load is shown everything alive is moved to the permanent generation
-    (`gc.freeze()`): later full collections walk only newer objects (~25 ms, as with the
+    (`gc.freeze()`): later full collections walk only newer objects (~10 ms, as with the
     example portfolio; acyclic frozen objects are still freed by reference counting).
 
     The price: a reference cycle frozen while alive (a finished worker, a notification) is

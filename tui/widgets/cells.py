@@ -36,4 +36,4 @@ def table_cell(text: str, style: str = "") -> Cell:
 def disputed(text: str, is_disputed: bool, style: str = "") -> Cell:
     if is_disputed:
         return (DISPUTED_MARK + visible(text), DISPUTED_STYLE)
-    return (visible(text), style)
+    return table_cell(text, style)

@@ -75,7 +75,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cells: dict[Hashable, tuple[Cell, ...]] = {}
         self._order: list[Hashable] = []
         self._widths = [cell_len(label) + 1 for label in self._labels]
-        self._row_widths: dict[Hashable, tuple[tuple[Cell, ...], tuple[int, ...]]] = {}
         self._line_cache: dict[tuple, Strip] = {}
 
     # --- data ------------------------------------------------------------------------------
@@ -103,19 +102,8 @@ class VirtualTable(ScrollView, can_focus=True):
         selected, index = self.cursor_key, self.cursor_row
         self._cells = dict(rows)
         self._order = order
-        if widths is None:
-            # Each row's widths are kept while the row is the same object: a reload that
-            # changed a few rows of 10,000 measures only those.
-            known, measured = self._row_widths, {}
-            for key, row in rows.items():
-                entry = known.get(key)
-                if entry is None or entry[0] is not row:
-                    entry = (row, measure(row))
-                measured[key] = entry
-            self._row_widths = measured
-            row_widths = [e[1] for e in measured.values()]
-        else:
-            row_widths = [widths[key] for key in order]
+        # The panes pass widths measured with their rows (and kept with them across reloads).
+        row_widths = [measure(rows[key]) if widths is None else widths[key] for key in order]
         column_widths = [cell_len(label) for label in self._labels]
         if row_widths:
             column_widths = [max(w, max(map(itemgetter(i), row_widths))) for i, w in enumerate(column_widths)]
