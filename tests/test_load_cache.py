@@ -15,9 +15,9 @@ from tui.core.loader import LoadCache, load
 @pytest.fixture(autouse=True)
 def split_small_files_too(monkeypatch):
     """The monitor splits only files of 32 kB and more by entity; these test files are small."""
-    from tui.core import loader
+    from tui.core.loader import incremental
 
-    monkeypatch.setattr(loader, "SPAN_MIN_CHARS", 0)
+    monkeypatch.setattr(incremental, "SPAN_MIN_CHARS", 0)
 
 
 def same(a, b) -> None:

@@ -296,9 +296,9 @@ def test_bad_inputs_are_positioned_errors(tmp_path, name):
 
 
 def test_file_size_limit(tmp_path, monkeypatch):
-    import tui.core.loader as loader
+    import tui.core.loader.files as files
 
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     path = write(tmp_path, "big.yaml", "sources:\n" + "".join(f"  s{i}: {{title: T}}\n" for i in range(20)))
     assert messages(load([str(path)])) == [f"{path}:1:1: file of 359 bytes is over the limit of 100"]
 
@@ -317,7 +317,9 @@ def test_unreadable_file(tmp_path):  # pragma: no cover - CI runs as root
 
 def test_loader_never_uses_unsafe_yaml_loading():
     core = (Path(__file__).resolve().parent.parent / "tui" / "core")
-    for path in core.glob("*.py"):
+    paths = list(core.rglob("*.py"))
+    assert any(p.parent.name == "loader" for p in paths)
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         assert "yaml.load(" not in text and "yaml.unsafe_load" not in text and "FullLoader" not in text
         assert "UnsafeLoader" not in text and "yaml.Loader" not in text

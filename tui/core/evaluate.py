@@ -11,21 +11,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .dates import Duration, add, add_months, first_k, sub
-from .model import CapacityLine, Deal, Facility, Portfolio, ServedNotice, Settings
+from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice, Settings
+from .perf import without_gc
 from .problems import Problem
+from .words import Band, Effect, EventKind, Party, Status
 
-EVENT_KINDS = ("start", "exit_right", "notice_deadline", "renewal", "term_end", "exit")
-LEVELS = ("critical", "warn", "ok")
 TIMELINE_MONTHS = 24
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     deal: str
-    kind: str
+    kind: EventKind
     date: date
     days_left: int
-    level: str
+    level: Band
 
 
 @dataclass(slots=True)
@@ -52,7 +52,7 @@ class Figures:
 @dataclass(slots=True)
 class DealState:
     deal: Deal
-    status: str  # upcoming | active | notice | ended
+    status: Status
     exit_right_from: date | None
     exit_date: date | None
     term_end: date | None
@@ -73,6 +73,12 @@ class DealState:
     @property
     def next_event(self) -> Event | None:
         return self.events[0] if self.events else None
+
+    @property
+    def notice_exit(self) -> date | None:
+        """The exit that decides this deal's fate as things stand: the exit date of a
+        counted notice, else the exit if notice were given today (None: no such exit)."""
+        return self.exit_date if self.counted_notice is not None else self.earliest_exit_if_notice_today
 
     def in_force(self, d: date) -> bool:
         return self.deal.start <= d and (self.exit_date is None or d <= self.exit_date)
@@ -113,12 +119,12 @@ class Evaluation:
     line_figures: dict = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
 
 
-def level_of(days_left: int, settings: Settings) -> str:
+def level_of(days_left: int, settings: Settings) -> Band:
     if days_left <= settings.critical_days:
-        return "critical"
+        return Band.CRITICAL
     if days_left <= settings.warn_days:
-        return "warn"
-    return "ok"
+        return Band.WARN
+    return Band.OK
 
 
 def horizon_end_of(T: date, settings: Settings) -> date:
@@ -128,34 +134,28 @@ def horizon_end_of(T: date, settings: Settings) -> date:
         return date.max
 
 
-def exit_right_opens(deal: Deal) -> date | None:
-    """R: `not_before` as a date, or counted from `start`; else `start`. None without notice."""
-    notice = deal.notice
-    if notice is None:
-        return None
-    nb = notice.not_before
-    if nb is None:
-        return deal.start
-    if isinstance(nb, Duration):
-        return add(deal.start, nb, deal.calendar)
-    return nb
-
-
 class _Terms:
     """Date math of one deal's terms, independent of the as-of date."""
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
         self.cal = deal.calendar
-        self.R = exit_right_opens(deal)
+        self.R = deal.exit_right_opens
 
     def end_k(self, k: int) -> date | None:
         # Always from the anchor: end_k = add(end, k x renewal), never stepped (no drift).
         deal = self.deal
-        return deal.end if k == 0 else add(deal.end, deal.renewal.times(k), self.cal)
+        if k == 0 or deal.renewal is None:
+            return deal.end
+        return add(deal.end, deal.renewal.times(k), self.cal)
 
     def deadline_k(self, k: int) -> date | None:
-        return sub(self.end_k(k), self.deal.notice.period, self.cal)
+        return sub(self.end_k(k), self._notice.period, self.cal)
+
+    @property
+    def _notice(self) -> Notice:
+        assert self.deal.notice is not None, "only deals with an exit right have deadlines"
+        return self.deal.notice
 
     def first_end_from(self, x: date) -> tuple[int | None, date | None]:
         """First renewed term end >= x."""
@@ -168,8 +168,8 @@ class _Terms:
 
     def exit_after_notice(self, given: date) -> tuple[date | None, str]:
         """The day a notice given on `given` ends the deal, and how."""
-        deal, notice = self.deal, self.deal.notice
-        if notice.effect == "term_end":
+        deal, notice = self.deal, self._notice
+        if notice.effect is Effect.TERM_END:
             k, deadline = self.first_deadline_from(given)
             if k is None:
                 return None, "no term end reachable"
@@ -218,14 +218,14 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
             why["exit_date"] = f"end of the term {fixed} (no renewal)"
 
     if T < deal.start:
-        status = "upcoming"
+        status = Status.UPCOMING
     elif exit_date is not None and T > exit_date:
-        status = "ended"
+        status = Status.ENDED
     elif counted is not None:
-        status = "notice"
+        status = Status.NOTICE
     else:
-        status = "active"
-    ended = status == "ended"
+        status = Status.ACTIVE
+    ended = status is Status.ENDED
 
     term_end = None
     if deal.end is not None and not ended:
@@ -244,8 +244,12 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
             why["exit_right_from"] = f"start {deal.start} (no lock-out)"
         elif isinstance(nb, Duration):
             why["exit_right_from"] = f"start {deal.start} + {nb} = {R}"
-        else:
+        elif R == nb:
             why["exit_right_from"] = f"not_before {nb}"
+        elif R is not None:
+            why["exit_right_from"] = f"start {deal.start} (not_before {nb} is earlier)"
+        if R is None:
+            why["exit_right_from"] = "the exit right would open after 9999-12-31: never"
 
     notice_deadline = None
     earliest = None
@@ -254,7 +258,9 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
             earliest = fixed
             if fixed is not None:
                 why["earliest_exit_if_notice_today"] = f"no exit right: the term ends {fixed}"
-        elif notice.effect == "term_end":
+        elif R is None:  # the exit right never opens: only a fixed end ends the deal
+            earliest = fixed
+        elif notice.effect is Effect.TERM_END:
             x = max(T, R)
             k, notice_deadline = terms.first_deadline_from(x)
             if k is not None:
@@ -275,28 +281,27 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
 
     events: list[Event] = []
     if not ended:
-        def event(kind: str, d: date | None) -> None:
+        def event(kind: EventKind, d: date | None) -> None:
             if d is None or d < T or (exit_date is not None and d > exit_date):
                 return
             days = (d - T).days
             events.append(Event(deal.id, kind, d, days, level_of(days, settings)))
 
-        event("start", deal.start)
+        event(EventKind.START, deal.start)
         if notice is not None and notice.not_before is not None and counted is None and R is not None and R > T:
-            event("exit_right", R)
-        event("notice_deadline", notice_deadline)
+            event(EventKind.EXIT_RIGHT, R)
+        event(EventKind.NOTICE_DEADLINE, notice_deadline)
         if deal.renewal is not None and term_end is not None and (exit_date is None or term_end < exit_date):
-            event("renewal", term_end)
+            event(EventKind.RENEWAL, term_end)
         if fixed is not None and counted is None:
-            event("term_end", fixed)
+            event(EventKind.TERM_END, fixed)
         if counted is not None:
-            event("exit", E)
+            event(EventKind.EXIT, E)
         events.sort(key=lambda e: (e.date, e.kind))
 
     horizon_end = horizon_end_of(T, settings)
     ending = exit_date is not None and exit_date <= horizon_end
-    other = "provider" if settings.side == "buyer" else "buyer"
-    could_end = (notice is not None and notice.parties in ("either", other)
+    could_end = (notice is not None and notice.parties.allows(settings.other_side)
                  and earliest is not None and earliest <= horizon_end)
 
     disputed = sorted({c.field for c in deal.claims})
@@ -330,6 +335,7 @@ def timeline_dates(T: date) -> list[date]:
     return [T] + [d for d in (add_months(first, i) for i in range(1, TIMELINE_MONTHS + 1)) if d is not None]
 
 
+@without_gc
 def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None) -> Evaluation:
     """Every figure of the portfolio on `as_of`. A deal's state depends only on the deal, the
     date and the settings: with `previous` (same date and settings) the state of every deal

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .dates import Duration
+from .dates import Duration, add
 from .values import Money, Rate
+from .words import Effect, FacilityStatus, Parties, Party
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,12 @@ class Settings:
     horizon_days: int = 90
     currency: str = "USD"
     calendar: str | None = None
-    side: str = "buyer"
+    side: Party = Party.BUYER
+
+    @property
+    def other_side(self) -> Party:
+        """The side whose notice puts the user's capacity at risk."""
+        return self.side.other
 
 
 @dataclass(slots=True)
@@ -71,7 +77,7 @@ class Facility:
     location: str | None = None
     power_mw: Decimal | None = None
     accelerators: dict[str, int] = field(default_factory=dict)
-    status: str | None = None
+    status: FacilityStatus | None = None
     source: str | None = None
     notes: str | None = None
     claims: list[Claim] = field(default_factory=list)
@@ -81,16 +87,16 @@ class Facility:
 @dataclass(slots=True)
 class Notice:
     period: Duration
-    parties: str = "either"  # either | buyer | provider
+    parties: Parties = Parties.EITHER
     not_before: date | Duration | None = None
-    effect: str = "after_period"  # after_period | term_end
+    effect: Effect = Effect.AFTER_PERIOD
     calendar: str | None = None
     source: str | None = None
 
 
 @dataclass(slots=True)
 class ServedNotice:
-    by: str  # buyer | provider
+    by: Party
     given: date
     source: str | None = None
     note: str | None = None
@@ -134,6 +140,39 @@ class Deal:
     def fixed_end(self) -> date | None:
         """A non-renewing `end`: the deal ends there whatever the notice terms."""
         return self.end if self.renewal is None else None
+
+    @property
+    def exit_right_opens(self) -> date | None:
+        """R (SPEC §2): the later of `start` and `not_before` (a date, or a duration counted
+        from `start`); None without an exit right, or when it would open after 9999."""
+        notice = self.notice
+        if notice is None:
+            return None
+        nb = notice.not_before
+        if nb is None:
+            return self.start
+        opens = add(self.start, nb, self.calendar) if isinstance(nb, Duration) else nb
+        return None if opens is None else max(opens, self.start)
+
+    def notice_refusals(self, by: Party, given: date) -> list[tuple[str, str]]:
+        """Why a notice by `by` on `given` cannot be served under these terms, as
+        (field, message) pairs: `field` ("by" or "given") is what the message is about.
+        The one rule for notices in the files and for assumed ones (what-if)."""
+        notice = self.notice
+        if notice is None:
+            return [("given", "the deal has no exit right (no notice terms)")]
+        out = []
+        if not notice.parties.allows(by):
+            out.append(("by", f"notice by the {by}, but only {notice.parties.label} may give notice"))
+        opens = self.exit_right_opens
+        if given < self.start:
+            out.append(("given", f"notice given {given}, before the deal starts on {self.start}"))
+        elif opens is not None and given < opens:
+            out.append(("given", f"notice given {given}, before the exit right opens on {opens}"))
+        fixed = self.fixed_end
+        if fixed is not None and given > fixed:
+            out.append(("given", f"notice given {given}, after the deal ends on {fixed}"))
+        return out
 
 
 @dataclass(slots=True)

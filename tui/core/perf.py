@@ -1,15 +1,21 @@
-"""Pausing the cyclic garbage collector around bulk work.
+"""The garbage-collector seam: every GC tuning of dealmon is here, and nowhere else.
 
-A load or an evaluation of a large portfolio allocates millions of small acyclic objects; the
-cyclic GC would rescan them again and again (measured: it doubles the time of a 10,000-deal
-load, evaluation and table build). Nothing in that work creates reference cycles, so pausing
-the collector is safe; it runs again as soon as the work is done.
+- `without_gc`: bulk work (a load, an evaluation, building the panes' rows) allocates many
+  small acyclic objects that the cyclic GC would rescan again and again; it runs with the
+  collector paused. Nothing in that work creates reference cycles.
+- `FrozenData`: the loaded portfolio is kept out of full collections.
+
+What each is worth is measured by `bench/run` (bench/README.md gives the figures).
 """
 from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterator
+from functools import wraps
+from typing import Callable, Iterator, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -23,24 +29,32 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def without_gc(work: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: run `work` with the cyclic garbage collector paused (see the module)."""
+    @wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with paused_gc():
+            return work(*args, **kwargs)
+    return run
+
+
 class FrozenData:
     """Keep full garbage collections off the loaded portfolio.
 
-    A 10,000-deal portfolio is ~400,000 GC-tracked objects, and every full collection walks
-    them all (~0.15 s here); the churn of rendering triggers one every few dozen key presses,
-    a visible hitch while scrolling. The data is acyclic and lives until the next load, so
+    A large portfolio is hundreds of thousands of GC-tracked objects, and every full
+    collection walks them all; the churn of rendering triggers one every few dozen key
+    presses, a visible hitch while scrolling (bench/README.md has the figures). The data is acyclic and lives until the next load, so
     after a load is shown everything alive is moved to the permanent generation
-    (`gc.freeze()`): later full collections walk only newer objects (~10 ms, as with the
-    example portfolio; acyclic frozen objects are still freed by reference counting).
+    (`gc.freeze()`): later full collections walk only newer objects (acyclic frozen objects
+    are still freed by reference counting).
 
     The price: a reference cycle frozen while alive (a finished worker, a notification) is
     not collected when it dies. So after loads, once nothing happened for a moment (no key,
     no mouse, no load), one full collection runs over everything (unfreeze, collect,
     freeze); after the first load, and after `force_after` loads without such a moment, it
     is due anyway (the caller runs it after the next paint), which bounds the memory.
-    A full pass over a large heap takes seconds (100,000 deals: ~4 million objects), while
-    what it frees is a few hundred kB per load: above `large` frozen objects only the
-    `force_after` rule applies.
+    A full pass over a very large heap takes seconds while what it frees is little: above
+    `large` frozen objects only the `force_after` rule applies.
     """
 
     def __init__(self, quiet_seconds: float = 5.0, force_after: int = 20, large: int = 1_000_000) -> None:

@@ -1,0 +1,133 @@
+"""Entity readers: one function per kind of entity (and the settings), each turning a YAML
+mapping into a model object through the field tables, with the checks that span fields."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import values as v
+from ..model import Claim, Deal, Facility, Notice, Provider, Source
+from ..yamlnodes import Mapping, Node, Scalar, describe
+from .fields import (
+    DEAL_FIELDS, FACILITY_FIELDS, PROVIDER_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS, CLAIM_FIELDS,
+    Context, Parser, Skip, claimable_fields, did_you_mean, node_text, read_fields,
+)
+
+def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Context) -> list[Claim]:
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return []
+    claimable = claimable_fields(fields)
+    out = []
+    try:
+        items = v.sequence(node, "a list of claims {field, value, source, note}").items
+    except v.Invalid as exc:
+        ctx.error(exc.node, f"claims: {exc.message}")
+        return []
+    for item in items:
+        try:
+            m = v.mapping(item, "a claim {field, value, source, note}")
+        except v.Invalid as exc:
+            ctx.error(exc.node, f"claims: {exc.message}")
+            continue
+        f, nodes = read_fields(m, CLAIM_FIELDS, ctx, "claim")
+        name = f.get("field")
+        if name is None:
+            continue
+        parser = claimable.get(name)
+        if parser is None:
+            ctx.error(nodes["field"], f"claim field '{name}' is not a field here{did_you_mean(name, claimable)}")
+            continue
+        value_node = nodes.get("value")
+        if value_node is None:
+            continue
+        try:
+            value = parser(value_node, ctx)
+        except v.Invalid as exc:
+            ctx.error(exc.node, f"claim value for '{name}': {exc.message}")
+            continue
+        except Skip:
+            continue
+        out.append(Claim(name, value, node_text(value_node), f.get("source"), f.get("note"), ctx.loc(item)))
+    return out
+
+
+
+def read_settings(node: Node, ctx: Context) -> None:
+    if isinstance(node, Scalar) and node.is_null:
+        return
+    if not isinstance(node, Mapping):
+        ctx.error(node, f"settings: expected a mapping, found {describe(node)}")
+        return
+    # Read before any entity of any file: bare amounts everywhere depend on `currency`.
+    f, nodes = read_fields(node, SETTINGS_FIELDS, ctx, "settings")
+    s = ctx.settings
+    for name, value in f.items():
+        setattr(s, name, value)
+    if s.critical_days > s.warn_days:
+        where = nodes.get("critical_days") or nodes.get("warn_days") or node
+        ctx.error(where, f"critical_days ({s.critical_days}) must be <= warn_days ({s.warn_days})")
+
+
+def _read_source(ident: str, node: Mapping, ctx: Context) -> Source | None:
+    f, _ = read_fields(node, SOURCE_FIELDS, ctx, f"source '{ident}'")
+    if "title" not in f:
+        return None
+    return Source(ident, loc=ctx.loc(node), **f)
+
+
+def _entity_reader(cls, fields: dict[str, tuple[Parser, bool]], what: str):
+    """Reader for providers and facilities: named entities that may carry claims."""
+    def read(ident: str, node: Mapping, ctx: Context):
+        f, nodes = read_fields(node, fields, ctx, f"{what} '{ident}'")
+        claims = _claims(nodes.get("claims"), fields, ctx)
+        if "name" not in f:
+            return None
+        return cls(ident, claims=claims, loc=ctx.loc(node), **f)
+    return read
+
+
+_read_provider = _entity_reader(Provider, PROVIDER_FIELDS, "provider")
+_read_facility = _entity_reader(Facility, FACILITY_FIELDS, "facility")
+
+
+def _read_deal(ident: str, node: Mapping, ctx: Context) -> Deal | None:
+    f, nodes = read_fields(node, DEAL_FIELDS, ctx, f"deal '{ident}'")
+    claims = _claims(nodes.get("claims"), DEAL_FIELDS, ctx)
+    if not all(k in f for k in ("buyer", "provider", "start")):
+        return None
+    deal = Deal(ident, claims=claims, loc=ctx.loc(node), **f)
+    notice = deal.notice
+    deal.calendar = (notice.calendar if notice and notice.calendar else None) or ctx.settings.calendar
+    start, end = deal.start, deal.end
+    if end is not None and end <= start:
+        ctx.error(nodes["end"], f"end {end} must be after start {start}")
+    if deal.renewal is not None and end is None:
+        ctx.error(nodes["renewal"], "renewal needs an end (the term that renews)")
+    if deal.commitment is not None and deal.commitment.per is None:
+        ctx.warn(nodes["commitment"], "commitment has no period (e.g. '/month'); read as per year")
+    if deal.notices and notice is None:
+        ctx.error(nodes["notices"], "notices were served but the deal has no notice terms (notice:)")
+    if notice is not None:
+        _check_notice(deal, notice, nodes, ctx)
+    return deal
+
+
+def _check_notice(deal: Deal, notice: Notice, nodes: dict[str, Node], ctx: Context) -> None:
+    notice_nodes = ctx.field_nodes.get(id(notice), {})
+    if notice.effect == "term_end" and (deal.end is None or deal.renewal is None):
+        ctx.error(notice_nodes.get("effect", nodes["notice"]),
+                  "effect term_end needs an end and a renewal (notice stops a renewal)")
+    opens = deal.exit_right_opens
+    fixed_end = deal.fixed_end
+    if fixed_end is not None and opens is not None and opens > fixed_end:
+        ctx.warn(notice_nodes.get("not_before", nodes["notice"]),
+                 f"the exit right opens on {opens}, after the deal ends on {fixed_end}: it never opens")
+    for served in deal.notices:
+        served_nodes = ctx.field_nodes.get(id(served), {})
+        given_node = served_nodes.get("given", nodes["notices"])
+        for field, message in deal.notice_refusals(served.by, served.given):
+            ctx.error(served_nodes.get(field, given_node), message)
+
+
+READERS: dict[str, Callable[[str, Mapping, Context], Any]] = {
+    "sources": _read_source, "providers": _read_provider, "facilities": _read_facility, "deals": _read_deal,
+}

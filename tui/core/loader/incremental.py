@@ -1,0 +1,129 @@
+"""Re-reading a large file entity by entity: after an in-place edit of a plain block-style
+file, only the entities whose lines changed are parsed again, each alone at its own lines so
+that every position stays the file's. Anything structural falls back to a whole-file read."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..model import Settings
+from ..problems import Problems
+from ..yamlnodes import Mapping, compose
+from .fields import Context
+from .files import read_text
+from .units import KINDS, Definition, FileUnit, read_definition
+
+_TOP_BLOCK_KEY = re.compile(r"([a-z_]+):[ ]*(?:#.*)?")  # e.g. "deals:" opening a block mapping
+_ENTITY_KEY = re.compile(r"  ([a-z0-9][a-z0-9._-]*):(?: .*)?")  # e.g. "  d000001:" in such a block
+SPAN_REREAD_LIMIT = 64  # more entities changed than this: parse the whole file instead
+SPAN_MIN_CHARS = 32_768  # a smaller file is parsed whole in a few ms: no split kept for it
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """A file's text cut into its entities' lines and the rest (the skeleton).
+
+    Only for plain block-style files: top-level kind keys opening block mappings, entity ids
+    at two spaces, everything deeper below them; no anchors, aliases or tags (`&`, `*`, `!`
+    anywhere), tabs, CRs or document markers. In block style a line indented by two spaces or
+    less ends everything above it, so each entity's lines parse alone exactly as within the
+    file. A split is only used after a full parse of the same file showed the same entity
+    keys at the same lines, and only for an edit that keeps the skeleton line for line."""
+
+    skeleton: tuple[tuple[int, str], ...]  # (line number, text) of every line not an entity's
+    entities: tuple[tuple[str, str, int, str], ...]  # (kind, id, first line, text), in definition order
+
+    @classmethod
+    def split(cls, text: str) -> Spans | None:
+        if any(c in text for c in "&*!\t\r"):
+            return None
+        skeleton: list[tuple[int, str]] = []
+        entities: list[list] = []
+        kind = None
+        current: list | None = None
+        for n, line in enumerate(text.split("\n"), 1):
+            body = line.lstrip(" ")
+            indent = len(line) - len(body)
+            if not body or body.startswith("#"):
+                if current is not None:
+                    current[3].append(line)
+                else:
+                    skeleton.append((n, line))
+            elif indent == 0:
+                if body.startswith(("---", "...", "%")):
+                    return None
+                match = _TOP_BLOCK_KEY.fullmatch(line)
+                kind = match.group(1) if match and match.group(1) in KINDS else None
+                current = None
+                skeleton.append((n, line))
+            elif kind is None:
+                skeleton.append((n, line))  # e.g. the settings block
+            elif indent == 2:
+                match = _ENTITY_KEY.fullmatch(line)
+                if match is None:
+                    return None
+                current = [kind, match.group(1), n, [line]]
+                entities.append(current)
+            elif indent > 2 and current is not None:
+                current[3].append(line)
+            else:
+                return None
+        entities.sort(key=lambda e: KINDS.index(e[0]))  # stable: the order definitions are in
+        return cls(tuple(skeleton), tuple((k, i, n, "\n".join(lines)) for k, i, n, lines in entities))
+
+
+def split_edit(path: str, data: bytes, unit: FileUnit | None) -> tuple[str, Spans] | None:
+    """The new text and its split, when `unit` (the file as last read) can be re-read by entity."""
+    if unit is None or unit.spans is None:
+        return None
+    text = read_text(path, Problems(), data)
+    if text is None:
+        return None
+    spans = Spans.split(text)
+    if spans is None or spans.skeleton != unit.spans.skeleton:
+        return None
+    return text, spans
+
+
+def reread(path: str, digest: bytes, text: str, spans: Spans, unit: FileUnit,
+                  settings: Settings, key: tuple) -> FileUnit | None:
+    """The file's unit from `unit`, re-reading only the entities whose lines changed; None
+    when it must be parsed whole (an id given twice, a YAML error, too many changes)."""
+    before = {(k, i): (n, t, d) for (k, i, n, t), d in zip(unit.spans.entities, unit.definitions, strict=True)}
+    ctx = Context(Problems(), settings)
+    ctx.path = path
+    definitions, seen, changed = [], set(), 0
+    for kind, ident, first, lines in spans.entities:
+        if (kind, ident) in seen:
+            return None
+        seen.add((kind, ident))
+        old = before.get((kind, ident))
+        if old is not None and old[0] == first and old[1] == lines:
+            definitions.append(old[2])
+            continue
+        changed += 1
+        if changed > SPAN_REREAD_LIMIT:
+            return None
+        # Parsed alone, after blank lines standing for the ones above: positions are the file's.
+        problems = Problems()
+        root = compose("\n" * (first - 1) + lines + "\n", path, problems)
+        if problems.errors or problems.warnings or not isinstance(root, Mapping) or len(root.items) != 1:
+            return None
+        name, (id_key, body) = next(iter(root.items.items()))
+        if name != ident or (id_key.line, id_key.col) != (first, 3):
+            return None
+        definitions.append(read_definition(kind, ident, id_key, body, ctx))
+    return FileUnit(digest, key, unit.section, unit.errors, unit.warnings, tuple(definitions), spans)
+
+
+def with_spans(unit: FileUnit, text: str) -> FileUnit:
+    """`unit` with its file's text split by entity, when later edits may be re-read that way:
+    a large, clean file whose split matches, line for line, what the full parse saw."""
+    if len(text) < SPAN_MIN_CHARS or unit.errors or unit.warnings:
+        return unit
+    spans = Spans.split(text)
+    if spans is None or [(k, i, line) for k, i, line, _ in spans.entities] != [
+            (d.kind, d.ident, d.line) for d in unit.definitions]:
+        return unit  # the text split does not match what the parser saw: never by entity
+    return replace(unit, spans=spans)
+

@@ -1,0 +1,158 @@
+"""What one file contributes to a load, read on its own: its settings section, its entity
+definitions with their problems and references, and its file-level problems. A unit depends
+only on the file's bytes and the effective settings, so an unchanged file's unit is reused
+(`LoadCache`)."""
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from .. import values as v
+from ..model import Settings
+from ..problems import Problem, Problems
+from ..yamlnodes import Mapping, Node, Scalar, compose, describe
+from .entities import READERS, read_settings
+from .fields import Context, Ref, did_you_mean
+from .files import read_text
+
+if TYPE_CHECKING:
+    from .incremental import Spans
+
+KINDS = ("sources", "providers", "facilities", "deals")
+TOP_LEVEL = ("version", "settings") + KINDS
+_NONE: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsSection:
+    """A file's `settings:` read on its own: settings never depend on other files."""
+    line: int  # of the `settings` key
+    col: int
+    settings: Settings
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One entity as one file defines it, with what reading it reported and referred to: a
+    later definition of the same id is dropped whole, problems included."""
+    kind: str
+    ident: str
+    line: int  # of the id key
+    col: int
+    entity: Any  # None when its fields had errors
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileUnit:
+    """What one file contributes to a load: a function of its bytes and the settings only."""
+    digest: bytes
+    settings_key: tuple  # the effective settings its entities were read with
+    section: SettingsSection | None
+    errors: tuple[Problem, ...]  # of the file as a whole: reading, YAML, top-level keys, ids
+    warnings: tuple[Problem, ...]
+    definitions: tuple[Definition, ...]
+    spans: Spans | None = None  # the file's text by entity, when it can be re-read that way
+
+
+class LoadCache:
+    """What the last load made of each file. A load reads `units` once and replaces the whole
+    dict when done, and units are never changed, so a superseded load still running in another
+    thread does no harm."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, FileUnit] = {}
+
+
+def settings_key(settings: Settings) -> tuple[Any, ...]:
+    return astuple(settings)
+
+
+def parse_file(path: str, data: bytes,
+           progress: Callable[[float], None]) -> tuple[Mapping | None, Problems, str | None]:
+    """The file's root mapping (None when there is none), what parsing it reported, its text."""
+    problems = Problems()
+    text = read_text(path, problems, data)
+    if text is None:
+        return None, problems, None
+    root = compose(text, path, problems, progress)
+    if root is None and problems.errors:
+        return None, problems, text
+    if root is None or (isinstance(root, Scalar) and root.is_null):
+        problems.warn(path, 1, 1, "empty file")
+        return None, problems, text
+    if not isinstance(root, Mapping):
+        problems.error(path, root.line, root.col,
+                       f"expected a mapping with keys {', '.join(TOP_LEVEL)}, found {describe(root)}")
+        return None, problems, text
+    return root, problems, text
+
+
+def settings_section(path: str, root: Mapping | None) -> SettingsSection | None:
+    if root is None or "settings" not in root.items:
+        return None
+    key, value = root.items["settings"]
+    ctx = Context(Problems(), Settings())
+    ctx.path = path
+    read_settings(value, ctx)
+    return SettingsSection(key.line, key.col, ctx.settings, tuple(ctx.problems.errors),
+                            tuple(ctx.problems.warnings))
+
+
+def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
+               section: SettingsSection | None, settings: Settings, key: tuple,
+               progress: Callable[[float], None]) -> FileUnit:
+    """The unit of one parsed file (`root`), its entities read with `settings`."""
+    ctx = Context(problems, settings)
+    ctx.path = path
+    found: list[tuple[str, str, Scalar, Node]] = []
+    for name, (name_key, value) in (root.items.items() if root is not None else ()):
+        if name not in TOP_LEVEL:
+            ctx.error(name_key, f"unknown top-level key '{name}'{did_you_mean(name, TOP_LEVEL)}; "
+                                f"expected one of: {', '.join(TOP_LEVEL)}")
+        elif name == "version":
+            if not (isinstance(value, Scalar) and value.value.strip() == "1"):
+                ctx.error(value, f"version: expected 1, found {describe(value)}")
+        elif name == "settings":
+            continue  # read on its own (settings_section); the merge decides whether it counts
+        elif not (isinstance(value, Scalar) and value.is_null):
+            if not isinstance(value, Mapping):
+                ctx.error(value, f"{name}: expected a mapping of id to {name[:-1]}, found {describe(value)}")
+                continue
+            for ident, (id_key, body) in value.items.items():
+                if v.ID_RE.fullmatch(ident):
+                    found.append((name, ident, id_key, body))
+                else:
+                    ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
+                                      "and '-', starting with a letter or digit")
+    file_errors, file_warnings = tuple(problems.errors), tuple(problems.warnings)
+    # Sources first, so that everything else can refer to them.
+    found.sort(key=lambda f: KINDS.index(f[0]))
+    definitions = []
+    for built, (kind, ident, id_key, body) in enumerate(found, 1):
+        if not built % 2048:
+            progress(built / len(found))
+        definitions.append(read_definition(kind, ident, id_key, body, ctx))
+    return FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions))
+
+
+def read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: Context) -> Definition:
+    """Read one entity, with what it reports and refers to. `ctx.problems` and `ctx.refs` are
+    emptied first: they collect this entity's alone (the file's own problems were taken)."""
+    errors, warnings, refs = ctx.problems.errors, ctx.problems.warnings, ctx.refs
+    errors.clear()
+    warnings.clear()
+    refs.clear()
+    entity = None
+    if isinstance(body, Mapping):
+        entity = READERS[kind](ident, body, ctx)
+    else:
+        ctx.error(body, f"{kind}.{ident}: expected a mapping of fields, found {describe(body)}")
+    return Definition(kind, ident, id_key.line, id_key.col, entity,
+                       tuple(errors) or _NONE, tuple(warnings) or _NONE, tuple(refs) or _NONE)
+
+
