@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 
 from conftest import REPO, deal_yaml, loaded, write
 from tui.app import DealmonApp
+from tui.widgets.status_bar import StatusBar
 from tui.panes.deal_terms import DealTermsPane
 from tui.screens.details import DetailsScreen
 from tui.screens.help import HelpScreen
@@ -42,7 +43,7 @@ def table_rows(app, table_id):
 
 
 def status(app) -> str:
-    return text_of(app.query_one("#status", Static))
+    return text_of(app.query_one("#status"))
 
 
 
@@ -59,7 +60,7 @@ async def test_three_panes_at_80x24(example):
             ["anthropic-spacex", "Anthropic → SpaceX", "±15B USD", "2029-05-31", "±90d either", "active"],
             ["google-spacex", "Google → SpaceX", "11.04B USD", "2029-06-30", "90d either", "active"],
         ]
-        assert table_rows(app, "event-table")[0] == ["2027-01-01", "33d", "ok", "google-spacex: exit right opens"]
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "33 days", "ok", "google-spacex: exit right opens"]
         exits = text_of(app.query_one("#exits"))
         assert "anthropic-spacex: notice today → exit on 2027-02-27 · provider could end it ≤ 90d" in exits
         assert "google-spacex: notice today → exit on 2027-04-01" in exits
@@ -159,7 +160,7 @@ async def test_time_travel_days_months_and_today(example):
         assert app.as_of == date(2027, 3, 31)  # anchored: not Mar 28
         await pilot.press("left_curly_bracket", "left_curly_bracket", "left_curly_bracket")
         assert app.as_of == date(2026, 12, 31)
-        assert table_rows(app, "event-table")[0] == ["2027-01-01", "1d", "!!crit", "google-spacex: exit right opens"]
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "1 day", "critical", "google-spacex: exit right opens"]
         await pilot.press("right_square_bracket")
         assert app.as_of == date(2027, 1, 1)  # the exit right is open now: no longer an event
         assert [r[0] for r in table_rows(app, "event-table")] == ["2029-05-31", "2029-06-30"]
@@ -175,12 +176,12 @@ async def test_moves_to_the_new_day_at_local_midnight(example):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         assert app.as_of == date(2026, 11, 29)
-        assert table_rows(app, "event-table")[0][1] == "33d"
+        assert table_rows(app, "event-table")[0][1] == "33 days"
         clock.moment += timedelta(minutes=2)  # 00:01 in Los Angeles
         app.tick()
         await pilot.pause()
         assert app.as_of == date(2026, 11, 30)
-        assert table_rows(app, "event-table")[0][1] == "32d"
+        assert table_rows(app, "event-table")[0][1] == "32 days"
         assert "as of 2026-11-30 (today)" in status(app)
 
 
@@ -276,7 +277,7 @@ async def test_too_small_says_so_and_recovers(example):
         await pilot.pause()
         await pilot.resize_terminal(200, 50)
         await pilot.pause()
-        assert app.screen.has_class("wide")
+        assert app.screen.has_class("-wide")
 
 
 async def test_help_and_palette_list_the_keys(example):
@@ -285,14 +286,30 @@ async def test_help_and_palette_list_the_keys(example):
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = text_of(app.screen.query_one(Static))
-        for key in ("q ", "r ", "/ ", "s ", "enter", "esc", "[ ]", "{ }", "t ", "ctrl+p"):
-            assert key in text
+        lines = text_of(app.screen.query_one(Static)).splitlines()
+        # Each key with its own words, from the bindings (whole lines: "r " is in "filter ").
+        for key, what in [("q", "quit dealmon"), ("r", "read the files again now"),
+                          ("/", "filter deals by id, party, facility or tag"), ("s", "cycle the deal table's sort column"),
+                          ("⏎", "open the row under the cursor (deal details)"), ("esc", "clear the filter"),
+                          ("[", "as-of date − 1 day"), ("]", "as-of date + 1 day"),
+                          ("}", "as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
+                          ("t", "back to today (follows the clock again)"), ("?", "this help: every key"),
+                          ("^p", "Open the command palette"), ("tab", "Focus Next")]:
+            assert f"  {key:<9}  {what}" in lines, key
+        # dealmon's own keys come before moving around
+        assert lines.index("  q          quit dealmon") < lines.index("  ↓          Down")
         await pilot.press("escape")
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Reload", "Filter deals", "Sort deals", "Deal details", "Next day", "Previous month",
-                      "Back to today", "Help", "Quit"):
-            assert title in titles
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        for title, help in [("Read the files again now", "Reload (r)"), ("As-of date + 1 day", "+day (])"),
+                            ("Filter deals by id, party, facility or tag", "Filter (/)"),
+                            ("Cycle the deal table's sort column", "Sort (s)"),
+                            ("Back to today (follows the clock again)", "Today (t)"), ("This help: every key", "Help (?)")]:
+            assert commands.get(title) == help, title
+        # A command runs its binding's action: the palette's "+1 day" moves the date.
+        before = app.as_of
+        run = [c for c in app.get_system_commands(app.screen) if c.title == "As-of date + 1 day"][0]
+        await run.callback()
+        assert app.as_of == before + timedelta(days=1)
 
 
 async def test_refresh_repaints_only_when_something_changed(example, monkeypatch):
@@ -306,7 +323,7 @@ async def test_refresh_repaints_only_when_something_changed(example, monkeypatch
         app.refresh_view()  # same day, same data: nothing is repainted
         assert calls == []
         await pilot.press("right_square_bracket")  # one day later: the days cells change
-        assert calls and table_rows(app, "event-table")[0][1] == "32d"
+        assert calls and table_rows(app, "event-table")[0][1] == "32 days"
 
 
 async def test_exits_list_the_soonest_first_and_stay_short(tmp_path):
@@ -332,13 +349,9 @@ async def test_a_long_load_shows_its_progress(tmp_path):
     write_portfolio(3000, 100, str(path))
     app = DealmonApp([str(path)], now=Clock(), watch=False)
     seen = []
-    show = app._show_status
-
-    def record():
-        show()
-        seen.append(status(app))
-    app._show_status = record
     async with app.run_test(size=(160, 40)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.watch(bar, "status", lambda status: seen.append(str(bar.render())))  # every header state
         await loaded(pilot)
         assert app.query_one("#deal-table").row_count == 3000
     percents = [int(s.split("loading… ")[1].split("%")[0]) for s in seen if "loading… " in s and "%" in s]

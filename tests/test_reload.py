@@ -32,7 +32,7 @@ def rows(app):
 
 
 def status(app) -> str:
-    return str(app.query_one("#status", Static).render())
+    return str(app.query_one("#status").render())
 
 
 async def until(pilot, predicate, timeout: float = 5.0) -> float:

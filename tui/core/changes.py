@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .evaluate import Evaluation
+from .words import Band, EventKind
 
 DATE_FIELDS = ("exit_right_from", "exit_date", "term_end", "notice_deadline", "earliest_exit_if_notice_today")
 
@@ -38,9 +39,9 @@ class Changes:
         return " · ".join(head) + "\n" + "\n".join(shown)
 
 
-def _bands(ev: Evaluation, ident: str) -> dict[str, tuple[str, str]]:
-    """kind -> (level, date) of a deal's first event of each kind."""
-    out: dict[str, tuple[str, str]] = {}
+def _bands(ev: Evaluation, ident: str) -> dict[EventKind, tuple[Band, str]]:
+    """kind -> (band, date) of a deal's first event of each kind."""
+    out: dict[EventKind, tuple[Band, str]] = {}
     for e in ev.deals[ident].events:
         out.setdefault(e.kind, (e.level, e.date.isoformat()))
     return out
@@ -60,5 +61,5 @@ def compare(old: Evaluation, new: Evaluation) -> Changes:
         old_bands, new_bands = _bands(old, ident), _bands(new, ident)
         for kind in sorted(set(old_bands) & set(new_bands)):
             if old_bands[kind][0] != new_bands[kind][0]:
-                changes.bands.append(f"{ident}: {kind} {old_bands[kind][0]} → {new_bands[kind][0]}")
+                changes.bands.append(f"{ident}: {kind.label} {old_bands[kind][0].label} → {new_bands[kind][0].label}")
     return changes

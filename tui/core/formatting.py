@@ -1,6 +1,7 @@
 """Human-readable figures, shared by the text report and the monitor's panes."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 _SCALES = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K"))
@@ -40,9 +41,16 @@ def accelerators(by_model: dict[str, int]) -> str:
 
 
 def days(n: int) -> str:
-    return "today" if n == 0 else ("in 1 day" if n == 1 else f"in {n:,} days")
+    """Days left until an event, as everywhere on screen and in reports: 'today', '1 day',
+    '33 days'."""
+    return "today" if n == 0 else ("1 day" if n == 1 else f"{n:,} days")
 
 
-def per_year(amounts: dict, empty: str) -> str:
+def per_year(amounts: dict[str, Decimal], empty: str) -> str:
     """Annualised amounts by currency: '26.04B USD/yr, 1.2B EUR/yr', or `empty` when none."""
     return ", ".join(short_money(a, c) + "/yr" for c, a in amounts.items()) or empty
+
+
+def day(d: date | None, none: str = "—") -> str:
+    """A date as everywhere on screen and in reports: ISO 'YYYY-MM-DD'; `none` when absent."""
+    return d.isoformat() if d is not None else none

@@ -1,6 +1,7 @@
 """`dealmon check` output: the JSON of SPEC §3 and a compact text report."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from .text import visible
 SCHEMA = 1
 
 
-def _iso(d) -> str | None:
+def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
@@ -73,27 +74,24 @@ def errors_json(errors: list[Problem]) -> dict[str, Any]:
     return {"schema": SCHEMA, "errors": [raw_message(e) for e in errors]}
 
 
-_LEVEL_MARK = {"critical": "!!", "warn": "! ", "ok": "  "}
-
-
 def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, within: int,
                 warnings: list[Problem]) -> str:
     """A compact report for a terminal or a cron e-mail. All file text goes through visible()."""
     out: list[str] = []
-    when = f"{ev.as_of}" + ("" if today_is_as_of else " (not today)")
+    when = fmt.day(ev.as_of) + ("" if today_is_as_of else " (not today)")
     out.append(f"dealmon: {visible(label)} · as of {when} · {zone}")
     width = max([len(visible(i)) for i in ev.deals] + [4])
     for ident, s in ev.deals.items():
         deal = s.deal
         parties = f"{visible(deal.buyer)} → {visible(deal.provider)}"
         nxt = s.next_event
-        nxt_text = (f"next: {nxt.kind} {nxt.date} ({fmt.days(nxt.days_left)}, {nxt.level})" if nxt
-                    else "no upcoming events")
+        nxt_text = (f"next: {nxt.kind.label} {fmt.day(nxt.date)} ({fmt.days(nxt.days_left)}, {nxt.level.label})"
+                    if nxt else "no upcoming events")
         extra = ""
         if s.earliest_exit_if_notice_today is not None and deal.notice is not None:
-            extra = f" · notice today → exit {s.earliest_exit_if_notice_today}"
-        mark = _LEVEL_MARK[nxt.level] if nxt else "  "
-        out.append(f"{mark}{visible(ident):<{width}}  {s.status:<8}  {parties} · {nxt_text}{extra}")
+            extra = f" · notice today → exit {fmt.day(s.earliest_exit_if_notice_today)}"
+        mark = nxt.level.mark if nxt else "  "
+        out.append(f"{mark}{visible(ident):<{width}}  {s.status.label:<8}  {parties} · {nxt_text}{extra}")
     cap = ev.capacity
     commitment = fmt.per_year(cap.commitment_per_year, "none")
     out.append(f"capacity: {visible(fmt.accelerators(cap.totals.nonzero()))} · {fmt.power(cap.totals.power_mw)}"
@@ -106,7 +104,8 @@ def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, wit
     if due:
         out.append(f"{len(due)} event(s) within {within} days:")
         for e in due:
-            out.append(f"  {e.date}  {fmt.days(e.days_left):<12} {e.level:<8} {visible(e.deal)} {e.kind}")
+            out.append(f"  {fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {visible(e.deal)} "
+                       f"{e.kind.label}")
     else:
         out.append(f"no events within {within} days")
     for w in warnings:

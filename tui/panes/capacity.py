@@ -2,18 +2,14 @@
 provider with concentration; a 24-month timeline chart with the numbers beside it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Sparkline, Static
 
 from ..core import formatting as fmt
-from ..widgets.cells import cell
-
-if TYPE_CHECKING:
-    from ..core.evaluate import Evaluation, Figures
+from ..core.evaluate import Evaluation, Figures
+from ..rows.cells import cell
 
 
 def _figures(f: Figures) -> str:

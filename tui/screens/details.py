@@ -13,7 +13,8 @@ from ..core import formatting as fmt
 from ..core.evaluate import DealState, Evaluation, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
-from ..widgets.cells import DISPUTED_MARK, DISPUTED_STYLE
+from ..loading import ScreenData
+from ..rows.cells import DISPUTED_MARK, DISPUTED_STYLE
 
 COMPUTED = (("exit_right_from", "exit right from"), ("exit_date", "exit date"), ("term_end", "term end"),
             ("notice_deadline", "notice deadline"), ("earliest_exit_if_notice_today", "notice today → exit"))
@@ -50,7 +51,7 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
             out.append(visible(_source(portfolio, source)), style="dim")
 
     provider = portfolio.providers.get(deal.provider)
-    heading(f"Deal {visible(deal.id)}  ·  {s.status}  ·  as of {ev.as_of}")
+    heading(f"Deal {visible(deal.id)}  ·  {s.status.label}  ·  as of {fmt.day(ev.as_of)}")
     row("buyer", deal.buyer, field="buyer")
     row("provider", f"{deal.provider} ({provider.name})" if provider else deal.provider, field="provider")
     row("signed", str(deal.signed or "—"), field="signed")
@@ -70,16 +71,16 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
     n = deal.notice
     if n is not None:
         row("notice period", str(n.period), n.source, field="notice.period")
-        row("notice parties", n.parties, field="notice.parties")
+        row("notice parties", n.parties.label, field="notice.parties")
         row("notice not before", str(n.not_before or "— (from start)"), field="notice.not_before")
-        row("notice effect", n.effect, field="notice.effect")
+        row("notice effect", f"{n.effect} ({n.effect.label})", field="notice.effect")
         if deal.calendar:
             row("business days", f"calendar {deal.calendar}", field="notice.calendar")
     else:
         row("notice", "none: no exit right", field="notice")
     for served in deal.notices:
         counted = "counted" if served is s.counted_notice else ("not yet given" if served.given > ev.as_of else "")
-        row("notice served", f"by the {served.by} on {served.given}"
+        row("notice served", f"by the {served.by.label} on {fmt.day(served.given)}"
             + (f" ({counted})" if counted else "") + (f" — {served.note}" if served.note else ""), served.source)
     row("tags", ", ".join(deal.tags) or "—", field="tags")
     row("source", deal.source or "—", deal.source)
@@ -91,14 +92,14 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
     heading("Computed dates (how each was derived)")
     for name, label in COMPUTED:
         value = getattr(s, name)
-        row(label, str(value) if value is not None else "—")
+        row(label, fmt.day(value))
         why = s.derivations.get(name)
         if why:
             out.append(f"\n{'':<22}= {visible(why)}", style="dim")
 
     heading("Events")
     for e in s.events or []:
-        out.append(f"\n{e.date}  {fmt.days(e.days_left):<14} {e.level:<8} {e.kind}")
+        out.append(f"\n{fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {e.kind.label}")
     if not s.events:
         out.append("\nnone")
 
@@ -124,12 +125,16 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
     return out
 
 
-class DetailsScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
+class DetailsScreen(Screen[None]):
+    """One deal's details; follows the data as it reloads (`show_data`)."""
 
-    def __init__(self, deal_id: str) -> None:
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", tooltip="back to the main screen"),
+                Binding("q", "app.pop_screen", "Back", tooltip="back to the main screen")]
+
+    def __init__(self, deal_id: str, data: ScreenData) -> None:
         super().__init__()
         self.deal_id = deal_id
+        self.data = data
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="details"):
@@ -137,14 +142,14 @@ class DetailsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_details()
+        self.show_data(self.data)
 
-    def refresh_details(self) -> None:
-        app = self.app
-        ev, portfolio = app.evaluation, app.portfolio
-        state = ev.deals.get(self.deal_id) if ev else None
+    def show_data(self, data: ScreenData) -> None:
+        self.data = data
+        ev, portfolio = data.evaluation, data.portfolio
+        state = ev.deals.get(self.deal_id) if ev is not None else None
         body = self.query_one("#details-body", Static)
-        if state is None:
+        if state is None or ev is None or portfolio is None:
             body.update(Text(f"Deal {visible(self.deal_id)} is no longer in the portfolio. Press esc.", end=""))
             return
         body.update(details_text(state, ev, portfolio))

@@ -1,4 +1,5 @@
-"""Help: every key, and where the numbers come from."""
+"""Help: every key that works where help was opened (derived from the bindings), and where
+the numbers come from."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -7,25 +8,27 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
-    ("q", "quit"), ("r", "reload the files now"), ("/", "filter deals by id, party, facility or tag"),
-    ("s", "cycle the deal sort column"), ("enter", "details of the selected deal"),
-    ("esc", "back / clear the filter"), ("tab", "move between the deal and event tables"),
-    ("[ ]", "as-of date −/+ 1 day"), ("{ }", "as-of date −/+ 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
-    ("t", "back to today (follows the clock again)"), ("?", "this help"),
-    ("ctrl+p", "command palette: every action by name"),
-]
-TEXT = "dealmon keys\n\n" + "\n".join(f"  {k:<8} {what}" for k, what in KEYS) + (
-    "\n\nBands: !! crit = within critical_days, !  warn = within warn_days, ok = later."
+ABOUT = (
+    "Bands: critical = within critical_days, warn = within warn_days, ok = later."
     "\n± marks a field that another source disputes (see details)."
     "\nThe header shows the config source, the as-of date (★ when it is not today),"
     "\nthe time of the last good load and the load state.\n\nesc or ? closes this help.")
 
 
-class HelpScreen(ModalScreen):
+def help_text(keys: list[tuple[str, str]]) -> str:
+    """The help page for (key, what it does) pairs."""
+    width = max([len(key) for key, _ in keys] + [6])
+    return "dealmon keys\n\n" + "\n".join(f"  {key:<{width}}  {what}" for key, what in keys) + "\n\n" + ABOUT
+
+
+class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Close"), Binding("question_mark", "app.pop_screen", "Close"),
                 Binding("q", "app.pop_screen", "Close")]
 
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(TEXT, markup=False)
+            yield Static(help_text(self.keys), markup=False)

@@ -1,17 +1,17 @@
 """A read-only table on Textual's line API: rows are rendered only when on screen.
 
-Textual's DataTable materialises every row (measured: ~3.3 s to add and paint 10,000 rows,
-~1.3 s to refill 3,400 on a filter). Here `show_rows()` only stores the rows; `render_line()`
+Textual's DataTable materialises every row (bench/README.md: "virtual table"). Here `show_rows()` only stores the rows; `render_line()`
 draws the few that are visible, so 10,000 or 100,000 rows cost the same to show. Updates keep
 the cursor on its row key (even when rows around it come and go) and the scroll position, and
 repaint only when something changed.
 
-Cells are `(text, style)` pairs (see `widgets.cells.Cell`): the text is shown literally, never
+Cells are `(text, style)` pairs (see `rows.cells.Cell`): the text is shown literally, never
 parsed as markup; columns may be right-aligned.
 """
 from __future__ import annotations
 
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any, Callable, Hashable, Mapping
 
 from rich.cells import cell_len
@@ -25,14 +25,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .cells import Cell
+from ..rows.cells import Cell, measure
 
 MAX_COLUMN_WIDTH = 48
-
-
-def measure(row: tuple[Cell, ...]) -> tuple[int, ...]:
-    """The terminal cells each of a row's texts takes (ASCII: its length, no table lookup)."""
-    return tuple(len(text) if text.isascii() else cell_len(text) for text, _style in row)
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -53,7 +48,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("up", "cursor(-1)", "Up", show=False), Binding("down", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False), Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(0)", "First", show=False), Binding("end", "edge(1)", "Last", show=False),
-        Binding("enter", "select", "Select", show=False),
+        Binding("enter", "select", "Select", show=False, tooltip="open the row under the cursor (deal details)"),
     ]
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
@@ -82,6 +77,16 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._order)
+
+    @property
+    def rows(self) -> Mapping[Hashable, tuple[Cell, ...]]:
+        """The rows held (key -> cells), in display order (read-only)."""
+        return MappingProxyType(self._cells)
+
+    @property
+    def column_widths(self) -> tuple[int, ...]:
+        """Each column's width in terminal cells, with its one-space gap."""
+        return tuple(self._widths)
 
     def get_row_at(self, index: int) -> tuple[Text, ...]:
         return tuple(Text(text, style=style, end="") for text, style in self._cells[self._order[index]])

@@ -1,0 +1,141 @@
+"""The monitor's loading job, without Textual: read the files, load, evaluate, and build every
+pane's rows, so that the screen only shows finished work. The App runs `LoadJob`s in workers
+(or on the event loop when the files are small) and hands the resulting `View` to the screens.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, NamedTuple
+
+from .core.evaluate import Evaluation, evaluate
+from .core.loader import LoadCache, LoadResult, load
+from .core.locations import config_files
+from .core.model import Portfolio
+from .core.perf import without_gc
+from .core.problems import Problem, Problems
+from .rows.deals import DealRows, build_deal_rows
+from .rows.events import EventRows, build_event_rows
+from .watcher import Snapshot, take_snapshot
+
+# Where a load runs: up to here on the event loop (a few files load in milliseconds, and a
+# worker thread that once parsed stays resident); beyond, in a thread (bench/README.md).
+INLINE_LOAD_BYTES = 64 * 1024
+# A new as-of date is evaluated on the UI thread up to this many deals, else in a worker.
+INLINE_DEALS = 5_000
+LOAD_SHARE = 0.8  # of a load's progress: reading the files (the rest: evaluating, rows)
+
+
+class View(NamedTuple):
+    """An evaluation with the panes' rows for it: all a pane needs to show a date."""
+
+    evaluation: Evaluation
+    deal_rows: DealRows
+    event_rows: EventRows
+
+
+@dataclass(frozen=True)
+class ScreenData:
+    """What the screens show: the last good data (if any) and the errors of the last load."""
+
+    portfolio: Portfolio | None = None
+    view: View | None = None
+    errors: tuple[Problem, ...] = ()
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        return self.view.evaluation if self.view is not None else None
+
+
+@without_gc
+def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_index: int,
+                 progress: Callable[[float], None] = lambda fraction: None) -> View:
+    """Evaluate and build every pane's rows, touching no widget (callable from a worker).
+
+    Args:
+        portfolio: the loaded portfolio.
+        as_of: the date to evaluate.
+        previous: the view on show; whatever did not change is reused from it (see
+            `evaluate()` and the row builders).
+        sort_index: the deal table's sort order, sorted here rather than on the UI thread.
+        progress: called with the fraction done.
+
+    Returns:
+        The evaluation and the rows of every pane.
+    """
+    ev = evaluate(portfolio, as_of, previous.evaluation if previous else None)
+    progress(0.5)
+    deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
+    progress(0.75)
+    event_rows = build_event_rows(ev, previous.event_rows if previous else None)
+    return View(ev, deal_rows, event_rows)
+
+
+def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_of_for: Callable[[Portfolio], date],
+              previous: View | None, sort_index: int,
+              progress: Callable[[float], None]) -> tuple[LoadResult, Snapshot, View | None]:
+    """Read, load, evaluate and build the panes' rows: everything but showing them.
+
+    Args:
+        paths: the config paths.
+        snapshot: the files as the watcher read them (settled); None reads them now.
+        cache: what the previous loads made of each file (updated).
+        as_of_for: the as-of date for the loaded portfolio (its zone decides "today").
+        previous, sort_index: as for `prepare_view`.
+        progress: called with the fraction done (reading the files is the first 80%).
+
+    Returns:
+        The load result, the snapshot (digests only: what is kept), and the view when the
+        load is valid.
+    """
+    if snapshot is None:
+        snapshot = take_snapshot(paths)
+    contents, digests = snapshot.contents, snapshot.file_digests
+    snapshot = snapshot.without_contents()
+    result = load(paths, contents, lambda f: progress(LOAD_SHARE * f), cache, digests)
+    view = None
+    if result.portfolio is not None:
+        view = prepare_view(result.portfolio, as_of_for(result.portfolio), previous, sort_index,
+                            lambda f: progress(LOAD_SHARE + (1 - LOAD_SHARE) * f))
+    return result, snapshot, view
+
+
+class Job:
+    """One worker's inputs and output, each let go of as soon as it is used.
+
+    A finished Worker is a reference cycle that lingers until a full collection, and with the
+    loaded data frozen (core.perf.FrozenData) that can be many loads later; holding the
+    files and the previous rows, it would keep a large portfolio's data alive per reload
+    (bench/README.md: "finished workers"). The Worker holds only this."""
+
+    __slots__ = ("work", "inputs", "output")
+
+    def __init__(self, work: Callable[..., Any], **inputs: Any) -> None:
+        self.work: Callable[..., Any] | None = work
+        self.inputs: dict[str, Any] | None = inputs
+        self.output: Any = None
+
+    def run(self) -> Job:
+        work, inputs = self.work, self.inputs
+        assert work is not None and inputs is not None, "a Job runs once"
+        self.work, self.inputs = None, None
+        self.output = work(**inputs)
+        return self
+
+    def take_output(self) -> Any:
+        output, self.output = self.output, None
+        return output
+
+
+def total_size(paths: list[str], snapshot: Snapshot | None) -> int:
+    """The bytes a load of `paths` will read (to choose where it runs)."""
+    if snapshot is not None:
+        return sum(len(data) for data in snapshot.contents.values())
+    total = 0
+    for path in config_files(paths, Problems()):
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass
+    return total

@@ -1,0 +1,151 @@
+"""The main screen: the header, the error banner, the three panes and the footer; the keys that
+act on the panes (filter, sort, details). It shows what it is given (`show_data`,
+`show_status`) and asks the App for nothing."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..loading import ScreenData
+from ..panes.capacity import CapacityPane
+from ..panes.countdowns import CountdownsPane
+from ..panes.deal_terms import DealTermsPane
+from ..rows.cells import cell
+from ..widgets.status_bar import Status, StatusBar
+from ..widgets.virtual_table import VirtualTable
+from .details import DetailsScreen
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE_WIDTH = 160
+
+
+class MainScreen(Screen[None]):
+    """Deal terms, countdowns and capacity: stacked below 160 columns, side by side above;
+    below 80×24 a plain message instead (the layout classes come from the breakpoints)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (WIDE_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-tall")]
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", tooltip="filter deals by id, party, facility or tag"),
+        Binding("s", "sort", "Sort", tooltip="cycle the deal table's sort column"),
+        Binding("enter", "details", "Details", tooltip="every field, source, claim and derivation of the deal"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
+    ]
+    DATA_ACTIONS = frozenset({"filter", "sort", "details"})  # need data on screen
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = ScreenData()
+        self.status = Status()
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar(id="status")
+        bar.set_reactive(StatusBar.status, self.status)
+        yield bar
+        with VerticalScroll(id="errors"):
+            yield Static(id="errors-body")
+        with Container(id="panes"):
+            yield DealTermsPane(id="terms")
+            yield CountdownsPane(id="countdowns")
+            yield CapacityPane(id="capacity")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#deal-table").focus()
+
+    @property
+    def sort_index(self) -> int:
+        """The deal table's sort order (the load job sorts in it off the UI thread)."""
+        return self.query_one(DealTermsPane).sort_index
+
+    # --- what it shows ----------------------------------------------------------------------
+
+    def show_status(self, status: Status) -> None:
+        self.status = status
+        for bar in self.query(StatusBar):  # (none before the screen is composed)
+            bar.status = status
+
+    def show_data(self, data: ScreenData) -> None:
+        """Show `data`: the panes its view (when there is one), the banner its errors."""
+        had_data = self.data.portfolio is not None
+        self.data = data
+        view, portfolio = data.view, data.portfolio
+        if view is not None and portfolio is not None:
+            self.query_one(DealTermsPane).show(view.evaluation, portfolio, view.deal_rows)
+            self.query_one(CountdownsPane).show(view.evaluation, view.event_rows)
+            self.query_one(CapacityPane).show(view.evaluation)
+        # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
+        self.set_class(portfolio is None, "no-data")
+        self.set_class(bool(data.errors), "has-errors")
+        self._show_errors()
+        if (portfolio is not None) != had_data:  # filter/sort/details come and go with the data
+            self.refresh_bindings()
+
+    def _show_errors(self) -> None:
+        errors = self.data.errors
+        if not errors:
+            return
+        text = Text(end="")
+        if self.data.portfolio is None:
+            text.append(f"The config has {len(errors)} error(s); nothing to show yet. "
+                        "Fix the files and press r to reload (q quits).\n", style="bold")
+        else:
+            text.append(f"The last reload failed with {len(errors)} error(s); showing the last good "
+                        f"data (stale). Fix the files and press r.\n", style="bold")
+        for problem in errors:
+            text.append_text(cell(str(problem)))
+            text.append("\n")
+        self.query_one("#errors-body", Static).update(text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = event.size
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            self.query_one("#too-small", Static).update(Text(
+                f"Terminal too small: {width}×{height}.\ndealmon needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
+                "Enlarge the window, or press q to quit.", justify="center", end=""))
+        if self.data.evaluation is not None:
+            self.query_one(CapacityPane).show(self.data.evaluation)  # it shows more when taller
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.DATA_ACTIONS and self.data.portfolio is None:
+            return False
+        return True
+
+    def action_filter(self) -> None:
+        self.query_one(DealTermsPane).open_filter()
+
+    def action_sort(self) -> None:
+        self.query_one(DealTermsPane).cycle_sort()
+
+    def action_clear_filter(self) -> None:
+        terms = self.query_one(DealTermsPane)
+        if terms.filter_text or terms.filter_open:
+            terms.clear_filter()
+
+    def action_details(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "event-table":
+            deal_id = self.query_one(CountdownsPane).selected_deal
+        else:
+            deal_id = self.query_one(DealTermsPane).selected_deal
+        self.show_details(deal_id)
+
+    def show_details(self, deal_id: str | None) -> None:
+        evaluation = self.data.evaluation
+        if deal_id is not None and evaluation is not None and deal_id in evaluation.deals:
+            self.app.push_screen(DetailsScreen(deal_id, self.data))
+
+    def on_deal_terms_pane_selected(self, message: DealTermsPane.Selected) -> None:
+        self.show_details(message.deal_id)
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if event.table.id == "event-table":
+            self.action_details()
