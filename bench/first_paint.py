@@ -43,7 +43,7 @@ class pty_app:
         self.cmd, self.size = cmd, size
         self.output = b""
 
-    def __enter__(self) -> "pty_app":
+    def __enter__(self) -> pty_app:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.size[1], self.size[0], 0, 0))
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")

@@ -20,18 +20,19 @@ import sys
 import tempfile
 import time
 from datetime import date
+from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from generate import write_portfolio  # noqa: E402
 
-from tui.app import prepare_view  # noqa: E402
 from tui.core.evaluate import evaluate  # noqa: E402
 from tui.core.loader import LoadCache, load  # noqa: E402
 from tui.core.perf import paused_gc  # noqa: E402
 from tui.core.problems import Problems  # noqa: E402
 from tui.core.yamlnodes import compose  # noqa: E402
+from tui.loading import prepare_view  # noqa: E402
 
 AS_OF = date(2026, 11, 29)
 
@@ -80,11 +81,11 @@ def main() -> None:
             view = prepare_view(load([out], cache=cache).portfolio, AS_OF, None, 0)
             with open(edited, "w", encoding="utf-8") as fh:
                 fh.write(texts[edited].replace("buyer: Buyer", f"buyer: Edited{run} Buyer", 1))
-            spent, result = timed(lambda: load([out], cache=cache))
+            spent, result = timed(partial(load, [out], cache=cache))
             warm["load"].append(spent)
-            spent, ev = timed(lambda: evaluate(result.portfolio, AS_OF, view.evaluation))
+            spent, ev = timed(partial(evaluate, result.portfolio, AS_OF, view.evaluation))
             warm["evaluate"].append(spent)
-            spent, _ = timed(lambda: prepare_view(result.portfolio, AS_OF, view, 0))
+            spent, _ = timed(partial(prepare_view, result.portfolio, AS_OF, view, 0))
             warm["rows"].append(spent)
             with open(edited, "w", encoding="utf-8") as fh:
                 fh.write(texts[edited])

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import REPO, deal_yaml, loaded, write
 from textual.widgets import Input, Static
 
-from conftest import REPO, deal_yaml, loaded, write
 from tui.app import DealmonApp
-from tui.widgets.status_bar import StatusBar
 from tui.panes.deal_terms import DealTermsPane
 from tui.screens.details import DetailsScreen
 from tui.screens.help import HelpScreen
+from tui.widgets.status_bar import StatusBar
 
 # 2026-11-29 12:00 in Los Angeles (the example's zone).
-NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -149,7 +149,7 @@ async def test_details_from_the_countdowns_table(example):
 
 
 async def test_time_travel_days_months_and_today(example):
-    clock = Clock(datetime(2027, 1, 31, 20, 0, tzinfo=timezone.utc))
+    clock = Clock(datetime(2027, 1, 31, 20, 0, tzinfo=UTC))
     app = DealmonApp([example], now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -171,7 +171,7 @@ async def test_time_travel_days_months_and_today(example):
 
 
 async def test_moves_to_the_new_day_at_local_midnight(example):
-    clock = Clock(datetime(2026, 11, 30, 7, 59, tzinfo=timezone.utc))  # 23:59 in Los Angeles
+    clock = Clock(datetime(2026, 11, 30, 7, 59, tzinfo=UTC))  # 23:59 in Los Angeles
     app = DealmonApp([example], now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)

@@ -2,6 +2,7 @@
 from datetime import date
 
 from conftest import deal_yaml, load_yaml
+
 from tui.core.changes import compare
 from tui.core.evaluate import evaluate
 

@@ -6,8 +6,8 @@ import os
 import stat
 
 import pytest
-
 from conftest import deal_yaml, write
+
 from tui import checkcache
 from tui.cli import main
 
@@ -21,11 +21,11 @@ def run(capsys, *args):
 @pytest.fixture
 def no_load(monkeypatch):
     """Make any real load fail loudly: a cache hit must not parse anything."""
-    import tui.core.loader as loader
+    import tui.cli
 
     def refuse(*a, **k):
         raise AssertionError("loaded although cached")
-    return lambda: monkeypatch.setattr(loader, "load", refuse)
+    return lambda: monkeypatch.setattr(tui.cli, "load", refuse)
 
 
 def test_unchanged_files_are_answered_from_the_cache(tmp_path, capsys, no_load):

@@ -7,8 +7,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import REPO, deal_yaml, write
+
 from tui.cli import main
 
 

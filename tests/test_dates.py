@@ -5,7 +5,8 @@ import calendar
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.dates import Duration, add, add_business_days, first_k, is_business_day, sub
 from tui.core.evaluate import level_of

@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
 from conftest import load_yaml, state_of
+
 from tui.core.evaluate import evaluate
 
 T = date(2026, 11, 29)

@@ -6,8 +6,8 @@ import gc
 import weakref
 
 import pytest
-
 from conftest import REPO, loaded
+
 from tui.app import DealmonApp
 from tui.core.perf import FrozenData
 

@@ -2,10 +2,11 @@
 cell widths; what changed is shown, and the results equal a fresh evaluation."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from conftest import loaded
+
 from tui.app import DealmonApp
 from tui.core.changes import compare
 from tui.core.evaluate import evaluate
@@ -13,7 +14,7 @@ from tui.core.loader import LoadCache, load
 from tui.widgets.virtual_table import VirtualTable
 
 T = date(2026, 11, 29)
-NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
 PROVIDERS = "version: 1\nproviders:\n  p: {name: Provider P}\nfacilities:\n  f: {name: Site F, operator: p, power_mw: 100}\n"
 
 

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, deal_yaml, load_yaml, write
+
 from tui.core.loader import BUNDLED_DIR, default_paths, load
 
 POSITION = re.compile(r"^.+:\d+:\d+: \S.*$")

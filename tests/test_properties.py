@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import deal_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui.core.evaluate import evaluate_deal
 from tui.core.loader import load
 from tui.core.model import Settings
-
-from conftest import deal_yaml
 
 DATES = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 DURATIONS = st.builds(lambda n, u: f"{n} {u}", st.integers(1, 400),

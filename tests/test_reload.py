@@ -7,14 +7,13 @@ import shutil
 import signal
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from textual.widgets import Static
 
 from tui.app import DealmonApp
 
-NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
 
 
 def body(*deals: tuple[str, str], extra: str = "") -> str:
@@ -185,7 +184,7 @@ async def test_a_writer_pausing_long_mid_file_is_waited_for(cfg):
 
 
 def test_open_for_writing(tmp_path):
-    from tui.watcher import open_for_writing
+    from tui.watch import open_for_writing
 
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\n", encoding="utf-8")
@@ -299,7 +298,7 @@ async def test_unreadable_file_says_so_and_recovers(cfg):  # pragma: no cover - 
 
 
 async def test_without_inotify_watchfiles_gives_the_events(cfg, monkeypatch):
-    from tui import watcher
+    from tui import watch as watcher
 
     monkeypatch.setattr(watcher.Inotify, "open", classmethod(lambda cls: None))  # as on macOS
     app = DealmonApp([str(cfg)], now=lambda: NOW)
@@ -315,7 +314,7 @@ async def test_without_inotify_watchfiles_gives_the_events(cfg, monkeypatch):
 async def test_without_inotify_or_watchfiles_it_polls_and_says_so(cfg, monkeypatch):
     import builtins
 
-    from tui import watcher
+    from tui import watch as watcher
 
     real_import = builtins.__import__
 
@@ -336,7 +335,7 @@ async def test_without_inotify_or_watchfiles_it_polls_and_says_so(cfg, monkeypat
 async def test_the_inotify_watch_limit_falls_back_to_polling(cfg, monkeypatch):
     import errno
 
-    from tui import watcher
+    from tui import watch as watcher
 
     def limit(self, dirs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), dirs[0])
@@ -351,7 +350,7 @@ async def test_the_inotify_watch_limit_falls_back_to_polling(cfg, monkeypatch):
 
 
 def test_inotify_reports_changes_in_a_watched_directory_and_forgets_deleted_ones(tmp_path):
-    from tui.watcher import Inotify
+    from tui.watch import Inotify
 
     inotify = Inotify.open()
     assert inotify is not None  # Linux, where CI runs
@@ -378,7 +377,7 @@ def test_inotify_reports_changes_in_a_watched_directory_and_forgets_deleted_ones
 
 
 async def test_a_watcher_crash_is_shown(cfg, monkeypatch):
-    from tui import watcher
+    from tui import watch as watcher
 
     async def broken(self, baseline):
         raise RuntimeError("boom")
@@ -389,7 +388,7 @@ async def test_a_watcher_crash_is_shown(cfg, monkeypatch):
 
 
 async def test_a_busy_neighbour_file_is_looked_at_a_few_times_a_second_at_most(cfg, monkeypatch):
-    from tui import watcher
+    from tui import watch as watcher
 
     looks = []
     original = watcher.Watcher.check

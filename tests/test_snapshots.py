@@ -5,15 +5,15 @@ Update after an intended change with: .venv/bin/python -m pytest tests/test_snap
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, deal_yaml, loaded
+
 from tui.app import DealmonApp
 
-NOW = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"

@@ -1,5 +1,6 @@
 """visible(): control characters from files never reach a terminal."""
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.core.text import visible
 

@@ -9,11 +9,12 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
 from time import monotonic
-from typing import Any, Callable, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import events
@@ -38,7 +39,7 @@ from .loading import INLINE_DEALS, INLINE_LOAD_BYTES, Job, ScreenData, View, loa
 from .screens.details import DetailsScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .watcher import Snapshot, Watcher
+from .watch import Snapshot, Watcher
 from .widgets.status_bar import Status
 
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
@@ -58,7 +59,7 @@ class LoadProgress(Message):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class DealmonApp(App[None]):
@@ -224,7 +225,7 @@ class DealmonApp(App[None]):
             # A few files load in milliseconds: on the event loop, without starting a thread.
             async def load_here() -> Job:
                 return job.run()
-            self.run_worker(load_here, group="load", exclusive=True, exit_on_error=False)
+            self.run_worker(load_here(), group="load", exclusive=True, exit_on_error=False)
         else:
             self.run_worker(job.run, group="load", exclusive=True, thread=True, exit_on_error=False)
 
@@ -374,7 +375,8 @@ class DealmonApp(App[None]):
 
     def action_help(self) -> None:
         """Every key that works where help is opened: dealmon's own first, then moving around."""
-        own, moving = [], []
+        own: list[tuple[str, str]] = []
+        moving: list[tuple[str, str]] = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             entry = (self.get_key_display(binding), binding.tooltip or binding.description or key)

@@ -9,20 +9,21 @@ made for, and counts only on that same day. `DEALMON_NO_CACHE=1` turns it off.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
 from .core.clock import local_zone_name, today
+from .core.hashing import content_hasher
 
 MAX_ENTRIES = 64
 
 
-def cache_dir(environ: dict[str, str] | None = None) -> str | None:
+def cache_dir(environ: Mapping[str, str] | None = None) -> str | None:
     environ = os.environ if environ is None else environ
     if environ.get("DEALMON_NO_CACHE"):
         return None
@@ -38,23 +39,27 @@ def cache_dir(environ: dict[str, str] | None = None) -> str | None:
     return path
 
 
-def _code_fingerprint() -> list:
-    """The code that makes the output (stat of its files): an edited dealmon is a new key."""
+def _code_fingerprint() -> list[list[Any]]:
+    """The code that makes the output (stat of every module of the package, subpackages
+    included): an edited or upgraded dealmon is a new key."""
     here = os.path.dirname(os.path.abspath(__file__))
-    out = []
-    for folder in (here, os.path.join(here, "core")):
-        for name in sorted(os.listdir(folder)):
+    out: list[list[Any]] = []
+    for folder, dirs, names in sorted(os.walk(here)):
+        dirs.sort()
+        for name in sorted(names):
             if name.endswith(".py"):
                 st = os.stat(os.path.join(folder, name))
-                out.append([name, st.st_size, st.st_mtime_ns])
+                out.append([os.path.relpath(os.path.join(folder, name), here), st.st_size, st.st_mtime_ns])
     return out
 
 
 def key(files_digest: str, options: dict[str, Any]) -> str:
     """`files_digest`: the watcher's snapshot digest (every file's path and content)."""
-    return hashlib.sha256(json.dumps(
+    hasher = content_hasher()
+    hasher.update(json.dumps(
         {"version": __version__, "code": _code_fingerprint(), "options": options, "files": files_digest,
-         "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode()).hexdigest()
+         "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode())
+    return str(hasher.hexdigest())
 
 
 def lookup(directory: str, entry_key: str) -> dict[str, Any] | None:

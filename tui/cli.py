@@ -6,10 +6,17 @@ imported only when the monitor runs, so `check` and `--help` stay fast.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
+from typing import Any
 
-from . import __version__
+from . import __version__, checkcache
+from .core.clock import today, zone_name
+from .core.evaluate import evaluate
+from .core.loader import default_paths, load
+from .core.report import errors_json, text_report, to_json
+from .watch.snapshot import take_snapshot
 
 
 def _as_of(text: str) -> date:
@@ -53,10 +60,6 @@ def _monitor_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from . import checkcache
-    from .core.loader import default_paths
-    from .watcher import take_snapshot
-
     paths, bundled = (args.paths, False) if args.paths else default_paths()
     directory = checkcache.cache_dir()
     if directory is None:
@@ -72,36 +75,28 @@ def run_check(args: argparse.Namespace) -> int:
     return _emit(entry)
 
 
-def _emit(entry: dict) -> int:
+def _emit(entry: dict[str, Any]) -> int:
     sys.stdout.write(entry["stdout"])
     sys.stderr.write(entry["stderr"])
-    return entry["exit"]
+    return int(entry["exit"])
 
 
-def _check(args: argparse.Namespace, paths: list[str], bundled: bool, contents: dict | None) -> dict:
+def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
+           contents: dict[str, bytes] | None) -> dict[str, Any]:
     """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
-    import json
-
-    from .core.clock import today, zone_name
-    from .core.evaluate import evaluate
-    from .core.loader import load
-    from .core.perf import paused_gc
-    from .core.report import errors_json, text_report, to_json
-
     result = load(paths, contents)
     label = "bundled example" if bundled else result.label
-    if not result.ok:
+    portfolio = result.portfolio
+    if portfolio is None:
         zone = zone_name(None)
         stderr = "".join(f"{problem}\n" for problem in result.errors)
         stdout = (json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")) + "\n"
                   if args.format == "json" else "")
         return {"exit": 2, "stdout": stdout, "stderr": stderr, "zone": zone, "today": today(zone).isoformat()}
-    portfolio = result.portfolio
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
     as_of = args.as_of or now
-    with paused_gc():  # see core/perf.py
-        ev = evaluate(portfolio, as_of)
+    ev = evaluate(portfolio, as_of)
     warnings = result.warnings + ev.warnings
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":
@@ -113,6 +108,7 @@ def _check(args: argparse.Namespace, paths: list[str], bundled: bool, contents: 
 
 
 def run_monitor(args: argparse.Namespace) -> int:
+    # Textual only for the monitor: `check` (cron, CI) and `--help` start without it.
     from .app import run_app
 
     return run_app(args.paths, args.as_of)

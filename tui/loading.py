@@ -5,9 +5,10 @@ pane's rows, so that the screen only shows finished work. The App runs `LoadJob`
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from .core.evaluate import Evaluation, evaluate
 from .core.loader import LoadCache, LoadResult, load
@@ -17,7 +18,7 @@ from .core.perf import without_gc
 from .core.problems import Problem, Problems
 from .rows.deals import DealRows, build_deal_rows
 from .rows.events import EventRows, build_event_rows
-from .watcher import Snapshot, take_snapshot
+from .watch import Snapshot, take_snapshot
 
 # Where a load runs: up to here on the event loop (a few files load in milliseconds, and a
 # worker thread that once parsed stays resident); beyond, in a thread (bench/README.md).

@@ -6,9 +6,10 @@ Every function returns None instead of raising when a result would fall outside 
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 UNIT_NAMES = {
     "d": ("day", "days"),
@@ -31,7 +32,7 @@ class Duration:
     def short(self) -> str:
         return f"{self.n}{self.unit}"
 
-    def times(self, k: int) -> "Duration":
+    def times(self, k: int) -> Duration:
         return Duration(self.n * k, self.unit)
 
 
@@ -78,7 +79,7 @@ def sub(d: date | None, duration: Duration, calendar: str | None = None) -> date
 
 # --- business days -------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def calendar_codes() -> frozenset[str]:
     import holidays  # costly import (~0.3 s): only when a calendar is named
 
@@ -137,7 +138,7 @@ def add_business_days(d: date, n: int, calendar: str | None) -> date | None:
 
 # --- renewals ------------------------------------------------------------------------------
 
-def first_k(predicate, limit: int = 1 << 40) -> int | None:
+def first_k(predicate: Callable[[int], bool], limit: int = 1 << 40) -> int | None:
     """Smallest k >= 0 with predicate(k) true, for a predicate monotone in k; None if none."""
     if predicate(0):
         return 0

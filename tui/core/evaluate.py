@@ -14,7 +14,7 @@ from .dates import Duration, add, add_months, first_k, sub
 from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice, Settings
 from .perf import without_gc
 from .problems import Problem
-from .words import Band, Effect, EventKind, Party, Status
+from .words import Band, Effect, EventKind, Status
 
 TIMELINE_MONTHS = 24
 
@@ -35,7 +35,7 @@ class Figures:
     accelerators: dict[str, int] = field(default_factory=dict)
     power_mw: Decimal = Decimal(0)
 
-    def add(self, other: "Figures", sign: int = 1) -> None:
+    def add(self, other: Figures, sign: int = 1) -> None:
         acc = self.accelerators
         for model, n in other.accelerators.items():
             acc[model] = acc.get(model, 0) + sign * n
@@ -84,6 +84,10 @@ class DealState:
         return self.deal.start <= d and (self.exit_date is None or d <= self.exit_date)
 
 
+# id(line) -> (line, its facility, its figures): a line's figures, reused while both are the same
+LineMemo = dict[int, tuple[CapacityLine, Facility | None, Figures]]
+
+
 @dataclass(slots=True)
 class ProviderFigures:
     figures: Figures
@@ -116,7 +120,7 @@ class Evaluation:
     events: list[Event]  # all deals, date order, then kind, then deal id
     capacity: Capacity
     warnings: list[Problem]  # warnings that depend on the as-of date
-    line_figures: dict = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
+    line_figures: LineMemo = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
 
 
 def level_of(days_left: int, settings: Settings) -> Band:
@@ -315,8 +319,8 @@ def _half_even(x: Decimal) -> int:
     return int(x.to_integral_value(rounding="ROUND_HALF_EVEN"))
 
 
-def line_figures(line, facilities: dict[str, Facility]) -> Figures:
-    if line.share is not None:
+def line_figures(line: CapacityLine, facilities: dict[str, Facility]) -> Figures:
+    if line.share is not None and line.facility is not None:  # (the loader requires both together)
         fac = facilities[line.facility]
         acc = {m: _half_even(line.share * n) for m, n in fac.accelerators.items()}
         return Figures(acc, line.share * (fac.power_mw or Decimal(0)))
@@ -342,7 +346,8 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     that is the very same object is reused, so a reload that changed one file re-evaluates
     only that file's deals."""
     settings = portfolio.settings
-    reusable = previous.deals if previous is not None and previous.as_of == as_of and previous.settings == settings else {}
+    same_date = previous is not None and previous.as_of == as_of and previous.settings == settings
+    reusable = previous.deals if previous is not None and same_date else {}
     states = {}
     for ident, deal in portfolio.deals.items():
         state = reusable.get(ident)
@@ -351,9 +356,6 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     memo = previous.line_figures if previous is not None else {}
     capacity, warnings, line_figures = _capacity(portfolio, states, as_of, memo)
     return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures)
-
-
-LineMemo = dict[int, tuple[CapacityLine, Facility | None, Figures]]
 
 
 def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date,

@@ -4,6 +4,7 @@ thread before deciding where to run it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from .problems import Problems
@@ -12,7 +13,7 @@ BUNDLED_DIR = Path(__file__).resolve().parent.parent / "example"
 _IGNORED_SUFFIXES = ("~", ".swp", ".tmp")
 
 
-def default_paths(environ: dict[str, str] | None = None, cwd: str | None = None) -> tuple[list[str], bool]:
+def default_paths(environ: Mapping[str, str] | None = None, cwd: str | None = None) -> tuple[list[str], bool]:
     """$DEALMON_CONFIG, else ./config if it exists, else the bundled example (second: bundled?)."""
     environ = os.environ if environ is None else environ
     if environ.get("DEALMON_CONFIG"):

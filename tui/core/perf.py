@@ -10,9 +10,10 @@ What each is worth is measured by `bench/run` (bench/README.md gives the figures
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Callable, Iterator, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,9 +44,9 @@ class FrozenData:
 
     A large portfolio is hundreds of thousands of GC-tracked objects, and every full
     collection walks them all; the churn of rendering triggers one every few dozen key
-    presses, a visible hitch while scrolling (bench/README.md has the figures). The data is acyclic and lives until the next load, so
-    after a load is shown everything alive is moved to the permanent generation
-    (`gc.freeze()`): later full collections walk only newer objects (acyclic frozen objects
+    presses, a visible hitch while scrolling (bench/README.md has the figures). The data is
+    acyclic and lives until the next load, so after a load is shown everything alive is moved
+    to the permanent generation (`gc.freeze()`): later full collections walk only newer objects (acyclic frozen objects
     are still freed by reference counting).
 
     The price: a reference cycle frozen while alive (a finished worker, a notification) is

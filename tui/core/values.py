@@ -93,7 +93,8 @@ def duration(node: Node) -> Duration:
         raise _fail(node, _DURATION_EXPECTED)
     number, unit_text = m.group(1), " ".join((m.group(2) or "").lower().split())
     if unit_text in ("m", "min", "mins", "minute", "minutes"):
-        raise _fail(node, _DURATION_EXPECTED, f"'{m.group(2)}' is ambiguous (minutes or months?): write 'mo' or 'months'")
+        raise _fail(node, _DURATION_EXPECTED,
+                    f"'{m.group(2)}' is ambiguous (minutes or months?): write 'mo' or 'months'")
     unit = _UNITS.get(unit_text or "d")
     if unit is None:
         raise _fail(node, _DURATION_EXPECTED, f"unknown unit '{m.group(2)}'")
@@ -213,7 +214,7 @@ class Rate:
     amount: Decimal  # per `per`
 
 
-def _money_from_match(m: re.Match, node: Node, expected: str, default_currency: str) -> Money:
+def _money_from_match(m: re.Match[str], node: Node, expected: str, default_currency: str) -> Money:
     symbol, sign, digits, scale, code = m.group(1, 2, 3, 4, 5)
     if sign == "-":
         raise _fail(node, expected, "must not be negative")

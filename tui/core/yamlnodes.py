@@ -13,7 +13,8 @@ We build the tree ourselves from the parser's event stream instead of calling
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 import yaml
 
@@ -123,14 +124,14 @@ PROGRESS_EVERY = 1 << 16  # events between progress reports (a 10,000-deal file 
 def _compose_events(text: str, path: str, problems: Problems,
                     progress: Callable[[float], None] | None = None) -> Node | None:
     # Frames of open collections: [node, size, pending key (mappings), anchor]
-    stack: list[list] = []
+    stack: list[list[Any]] = []
     anchors: dict[str, tuple[Node, int]] = {}
     alias_nodes = 0
     root: Node | None = None
     documents = 0
     error = problems.error
 
-    def attach(node: Node, size: int, mark) -> None:
+    def attach(node: Node, size: int) -> None:
         nonlocal root
         if not stack:
             root = node
@@ -138,7 +139,7 @@ def _compose_events(text: str, path: str, problems: Problems,
         frame = stack[-1]
         frame[1] += size
         parent = frame[0]
-        if parent.kind == "sequence":
+        if isinstance(parent, Sequence):
             parent.items.append(node)
             return
         key = frame[2]
@@ -160,7 +161,10 @@ def _compose_events(text: str, path: str, problems: Problems,
         parent.items[key.value] = (key, node)
 
     text_length = max(len(text), 1)
-    for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+    # Events are read untyped: the hot loop tests classes with `is` (PyYAML's stubs type
+    # events as their base class).
+    events = cast(Iterable[Any], yaml.parse(text, Loader=_Loader))
+    for count, event in enumerate(events):
         cls = event.__class__
         mark = event.start_mark
         if progress is not None and not count % PROGRESS_EVERY:
@@ -178,7 +182,7 @@ def _compose_events(text: str, path: str, problems: Problems,
             node = Scalar(value, plain, line, col)
             if event.anchor is not None:
                 anchors[event.anchor] = (node, 1)
-            attach(node, 1, mark)
+            attach(node, 1)
         elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
             line, col = mark.line + 1, mark.column + 1
             if len(stack) >= MAX_DEPTH:
@@ -186,27 +190,27 @@ def _compose_events(text: str, path: str, problems: Problems,
                 raise _Abort
             if event.tag not in _ALLOWED_COLLECTION_TAGS:
                 error(path, line, col, f"YAML tags are not allowed here, found {event.tag}")
-            node = Mapping(line, col) if cls is yaml.MappingStartEvent else Sequence(line, col)
-            stack.append([node, 1, None, event.anchor])
+            opened: Node = Mapping(line, col) if cls is yaml.MappingStartEvent else Sequence(line, col)
+            stack.append([opened, 1, None, event.anchor])
         elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-            node, size, _key, anchor = stack.pop()
-            if cls is yaml.MappingEndEvent and "<<" in node.items:
-                _merge(node, path, problems)
+            closed, size, _key, anchor = stack.pop()
+            if isinstance(closed, Mapping) and "<<" in closed.items:
+                _merge(closed, path, problems)
             if anchor is not None:
-                anchors[anchor] = (node, size)
-            attach(node, size, mark)
+                anchors[anchor] = (closed, size)
+            attach(closed, size)
         elif cls is yaml.AliasEvent:
             line, col = mark.line + 1, mark.column + 1
             target = anchors.get(event.anchor)
             if target is None:
                 error(path, line, col, f"unknown or recursive alias *{event.anchor}")
-                attach(Scalar("", True, line, col), 1, mark)
+                attach(Scalar("", True, line, col), 1)
                 continue
             alias_nodes += target[1]
             if alias_nodes > MAX_ALIAS_NODES:
                 error(path, line, col, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes")
                 raise _Abort
-            attach(target[0], target[1], mark)
+            attach(target[0], target[1])
         elif cls is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -36,7 +36,8 @@ class CapacityPane(VerticalScroll):
         commitment = fmt.per_year(cap.commitment_per_year, "no commitment")
         totals.append_text(cell(commitment))
         totals.append(f"\nEnding ≤{h}d  ", style="bold")
-        totals.append(_figures(cap.ending), style="yellow" if cap.ending.total_accelerators or cap.ending.power_mw else "")
+        ending = cap.ending.total_accelerators or cap.ending.power_mw
+        totals.append(_figures(cap.ending), style="yellow" if ending else "")
         totals.append(f"\nAt risk ≤{h}d ", style="bold")
         risky = cap.at_risk.total_accelerators or cap.at_risk.power_mw
         totals.append(_figures(cap.at_risk), style="bold red" if risky else "green")

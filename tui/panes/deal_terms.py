@@ -14,6 +14,7 @@ from ..rows.cells import cell
 from ..rows.deals import COLUMNS, SORTS, DealRows, build_deal_rows
 from ..widgets.virtual_table import VirtualTable
 
+
 class DealTermsPane(Vertical):
     """The deal terms table, its filter input and its sort order."""
 

@@ -132,5 +132,5 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
 
 def _same_objects(a: tuple[list[Any], list[Any]], b: tuple[list[Any], list[Any]]) -> bool:
     """Whether two (providers, facilities) item lists hold the very same objects."""
-    return all(len(x) == len(y) and all(i == j and u is w for (i, u), (j, w) in zip(x, y))
-               for x, y in zip(a, b))
+    return all(len(x) == len(y) and all(i == j and u is w for (i, u), (j, w) in zip(x, y, strict=False))
+               for x, y in zip(a, b, strict=True))

@@ -1,6 +1,7 @@
 """A read-only table on Textual's line API: rows are rendered only when on screen.
 
-Textual's DataTable materialises every row (bench/README.md: "virtual table"). Here `show_rows()` only stores the rows; `render_line()`
+Textual's DataTable materialises every row (bench/README.md: "virtual table"). Here
+`show_rows()` only stores the rows; `render_line()`
 draws the few that are visible, so 10,000 or 100,000 rows cost the same to show. Updates keep
 the cursor on its row key (even when rows around it come and go) and the scroll position, and
 repaint only when something changed.
@@ -10,12 +11,14 @@ parsed as markup; columns may be right-aligned.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, Callable, Hashable, Mapping
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
@@ -53,16 +56,16 @@ class VirtualTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class RowSelected(Message):
-        def __init__(self, table: "VirtualTable", row_key: Hashable) -> None:
+        def __init__(self, table: VirtualTable, row_key: Hashable) -> None:
             super().__init__()
             self.table = table
             self.row_key = row_key
 
         @property
-        def control(self) -> "VirtualTable":
+        def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(self, columns: list[tuple[str, ...]], **kwargs: Any) -> None:
+    def __init__(self, columns: Sequence[tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.columns = columns
         self._labels = [column[1] for column in columns]
@@ -70,7 +73,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cells: dict[Hashable, tuple[Cell, ...]] = {}
         self._order: list[Hashable] = []
         self._widths = [cell_len(label) + 1 for label in self._labels]
-        self._line_cache: dict[tuple, Strip] = {}
+        self._line_cache: dict[tuple[Any, ...], Strip] = {}
 
     # --- data ------------------------------------------------------------------------------
 
@@ -95,9 +98,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def cursor_key(self) -> Hashable | None:
         return self._order[self.cursor_row] if 0 <= self.cursor_row < len(self._order) else None
 
-    def show_rows(self, rows: dict[Hashable, tuple[Cell, ...]],
+    def show_rows(self, rows: Mapping[Any, tuple[Cell, ...]],
                   sort_key: Callable[[Hashable], Any] | None = None,
-                  widths: Mapping[Hashable, tuple[int, ...]] | None = None) -> None:
+                  widths: Mapping[Any, tuple[int, ...]] | None = None) -> None:
         """Hold exactly `rows`. `widths`: each row's cell widths (see `measure`) when the
         caller has them already (built off the UI thread); else they are measured here."""
         order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
@@ -140,6 +143,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
+        cells: tuple[Cell, ...] | None
+        style: Style | None
+        key: tuple[Any, ...]
         if y == 0:
             key, cells, style = ("header",), None, self.get_component_rich_style("virtual-table--header")
         else:

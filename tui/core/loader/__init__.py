@@ -13,8 +13,8 @@ The loader is split by job:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..hashing import content_digest
 from ..locations import BUNDLED_DIR, config_files, default_paths
@@ -25,8 +25,17 @@ from ..yamlnodes import Mapping
 from .files import MAX_FILE_BYTES, read_bytes, read_text
 from .incremental import Spans, reread, split_edit, with_spans
 from .merge import merge
-from .units import KINDS, TOP_LEVEL, FileUnit, LoadCache, SettingsSection, parse_file, read_file, \
-    settings_key, settings_section
+from .units import (
+    KINDS,
+    TOP_LEVEL,
+    FileUnit,
+    LoadCache,
+    SettingsSection,
+    parse_file,
+    read_file,
+    settings_key,
+    settings_section,
+)
 
 __all__ = ["BUNDLED_DIR", "KINDS", "MAX_FILE_BYTES", "TOP_LEVEL", "LoadCache", "LoadResult", "config_files",
            "default_paths", "load", "read_bytes", "read_text"]

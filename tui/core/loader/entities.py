@@ -2,15 +2,28 @@
 mapping into a model object through the field tables, with the checks that span fields."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import values as v
 from ..model import Claim, Deal, Facility, Notice, Provider, Source
 from ..yamlnodes import Mapping, Node, Scalar, describe
 from .fields import (
-    DEAL_FIELDS, FACILITY_FIELDS, PROVIDER_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS, CLAIM_FIELDS,
-    Context, Parser, Skip, claimable_fields, did_you_mean, node_text, read_fields,
+    CLAIM_FIELDS,
+    DEAL_FIELDS,
+    FACILITY_FIELDS,
+    PROVIDER_FIELDS,
+    SETTINGS_FIELDS,
+    SOURCE_FIELDS,
+    Context,
+    Parser,
+    Skip,
+    claimable_fields,
+    did_you_mean,
+    node_text,
+    read_fields,
 )
+
 
 def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Context) -> list[Claim]:
     if node is None or (isinstance(node, Scalar) and node.is_null):
@@ -74,9 +87,10 @@ def _read_source(ident: str, node: Mapping, ctx: Context) -> Source | None:
     return Source(ident, loc=ctx.loc(node), **f)
 
 
-def _entity_reader(cls, fields: dict[str, tuple[Parser, bool]], what: str):
+def _entity_reader(cls: type[Provider] | type[Facility], fields: dict[str, tuple[Parser, bool]],
+                   what: str) -> Callable[[str, Mapping, Context], Provider | Facility | None]:
     """Reader for providers and facilities: named entities that may carry claims."""
-    def read(ident: str, node: Mapping, ctx: Context):
+    def read(ident: str, node: Mapping, ctx: Context) -> Provider | Facility | None:
         f, nodes = read_fields(node, fields, ctx, f"{what} '{ident}'")
         claims = _claims(nodes.get("claims"), fields, ctx)
         if "name" not in f:

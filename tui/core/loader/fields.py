@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import difflib
 import zoneinfo
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any
 
 from .. import values as v
 from ..dates import Duration, calendar_codes
@@ -56,7 +59,7 @@ def _text(node: Node, ctx: Context) -> str:
     return v.text(node)
 
 
-def _date(node: Node, ctx: Context):
+def _date(node: Node, ctx: Context) -> date:
     return v.parse_date(node)
 
 
@@ -79,7 +82,7 @@ def _positive_rate(node: Node, ctx: Context) -> v.Rate:
     return r
 
 
-def _power(node: Node, ctx: Context):
+def _power(node: Node, ctx: Context) -> Decimal:
     return v.non_negative_number(node)
 
 
@@ -108,7 +111,7 @@ def _calendar(node: Node, ctx: Context) -> str:
     return code
 
 
-def _not_before(node: Node, ctx: Context):
+def _not_before(node: Node, ctx: Context) -> date | Duration:
     if isinstance(node, Scalar) and v.DATE_RE.match(node.value.strip()):
         return v.parse_date(node)
     try:
@@ -198,7 +201,7 @@ def _capacity(node: Node, ctx: Context) -> list[CapacityLine]:
             ctx.error(nodes["until"], f"until {f['until']} is before from {f['from']}")
         out.append(CapacityLine(
             facility=f.get("facility"), share=f.get("share"), accelerators=f.get("accelerators", {}),
-            power_mw=f.get("power_mw", v.Decimal(0)), start=f.get("from"), until=f.get("until"),
+            power_mw=f.get("power_mw", Decimal(0)), start=f.get("from"), until=f.get("until"),
             source=f.get("source"), loc=ctx.loc(item)))
     return out
 
@@ -231,7 +234,8 @@ def _timezone(node: Node) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise v.Invalid(node, f"expected an IANA time zone like 'America/Los_Angeles', found {describe(node)}") from None
+        raise v.Invalid(node, "expected an IANA time zone like 'America/Los_Angeles', "
+                              f"found {describe(node)}") from None
     return name
 
 
@@ -246,7 +250,7 @@ class Skip(Exception):
     """A nested value had errors that were already reported."""
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{hint[0]}'?)" if hint else ""
 
@@ -277,8 +281,10 @@ def read_fields(node: Mapping, schema: dict[str, tuple[Parser, bool]], ctx: Cont
     for name, (_, required) in schema.items():
         if required and name not in out and name not in nodes:
             ctx.error(node, f"{what} is missing required key '{name}'")
-        elif required and name not in out and isinstance(nodes.get(name), Scalar) and nodes[name].is_null:
-            ctx.error(nodes[name], f"{name}: expected a value, found nothing (null)")
+        elif required and name not in out:
+            given = nodes.get(name)
+            if isinstance(given, Scalar) and given.is_null:
+                ctx.error(given, f"{name}: expected a value, found nothing (null)")
     return out, nodes
 
 
@@ -288,5 +294,6 @@ def node_text(node: Node) -> str:
         return node.value
     if isinstance(node, Sequence):
         return "[" + ", ".join(node_text(i) for i in node.items) + "]"
-    return "{" + ", ".join(f"{k}: {node_text(val)}" for k, (_, val) in node.items.items()) + "}"  # type: ignore[union-attr]
+    assert isinstance(node, Mapping)
+    return "{" + ", ".join(f"{k}: {node_text(val)}" for k, (_, val) in node.items.items()) + "}"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..model import Settings
 from ..problems import Problems
 from ..yamlnodes import Mapping, compose
 from .fields import Context
 from .files import read_text
-from .units import KINDS, Definition, FileUnit, read_definition
+from .units import KINDS, FileUnit, read_definition
 
 _TOP_BLOCK_KEY = re.compile(r"([a-z_]+):[ ]*(?:#.*)?")  # e.g. "deals:" opening a block mapping
 _ENTITY_KEY = re.compile(r"  ([a-z0-9][a-z0-9._-]*):(?: .*)?")  # e.g. "  d000001:" in such a block
@@ -38,9 +39,9 @@ class Spans:
         if any(c in text for c in "&*!\t\r"):
             return None
         skeleton: list[tuple[int, str]] = []
-        entities: list[list] = []
+        entities: list[list[Any]] = []  # [kind, id, first line, lines]
         kind = None
-        current: list | None = None
+        current: list[Any] | None = None
         for n, line in enumerate(text.split("\n"), 1):
             body = line.lstrip(" ")
             indent = len(line) - len(body)
@@ -86,9 +87,10 @@ def split_edit(path: str, data: bytes, unit: FileUnit | None) -> tuple[str, Span
 
 
 def reread(path: str, digest: bytes, text: str, spans: Spans, unit: FileUnit,
-                  settings: Settings, key: tuple) -> FileUnit | None:
+           settings: Settings, key: tuple[Any, ...]) -> FileUnit | None:
     """The file's unit from `unit`, re-reading only the entities whose lines changed; None
     when it must be parsed whole (an id given twice, a YAML error, too many changes)."""
+    assert unit.spans is not None, "only a unit with spans is re-read by entity"
     before = {(k, i): (n, t, d) for (k, i, n, t), d in zip(unit.spans.entities, unit.definitions, strict=True)}
     ctx = Context(Problems(), settings)
     ctx.path = path

@@ -8,6 +8,7 @@ from ..problems import Problems
 from .fields import Ref, did_you_mean
 from .units import KINDS, FileUnit
 
+
 def merge(units: dict[str, FileUnit], settings: Settings, problems: Problems) -> Portfolio:
     """The portfolio from the files in reading order: the first definition of an id and the
     first settings count, then every reference must resolve."""

@@ -4,8 +4,9 @@ only on the file's bytes and the effective settings, so an unchanged file's unit
 (`LoadCache`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .. import values as v
 from ..model import Settings
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 KINDS = ("sources", "providers", "facilities", "deals")
 TOP_LEVEL = ("version", "settings") + KINDS
-_NONE: tuple = ()
+_NONE: tuple[()] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class Definition:
 class FileUnit:
     """What one file contributes to a load: a function of its bytes and the settings only."""
     digest: bytes
-    settings_key: tuple  # the effective settings its entities were read with
+    settings_key: tuple[Any, ...]  # the effective settings its entities were read with
     section: SettingsSection | None
     errors: tuple[Problem, ...]  # of the file as a whole: reading, YAML, top-level keys, ids
     warnings: tuple[Problem, ...]
@@ -104,7 +105,7 @@ def settings_section(path: str, root: Mapping | None) -> SettingsSection | None:
 
 
 def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
-               section: SettingsSection | None, settings: Settings, key: tuple,
+               section: SettingsSection | None, settings: Settings, key: tuple[Any, ...],
                progress: Callable[[float], None]) -> FileUnit:
     """The unit of one parsed file (`root`), its entities read with `settings`."""
     ctx = Context(problems, settings)
