@@ -2,7 +2,10 @@
 DEALMON_CONFIG is unset, the working directory and the cache are empty temp dirs, TZ is fixed."""
 from __future__ import annotations
 
+import ctypes
+import os
 import textwrap
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -69,3 +72,37 @@ async def loaded(pilot) -> None:
         if not app.loading and app.result is not None:
             return
     raise AssertionError("the load never finished")
+
+
+@contextmanager
+def permission_checks():
+    """Within this block, file permissions apply to this thread even when it runs as root.
+
+    CI runs as root, and root reads a chmod 000 file anyway. Here the calling thread drops
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its *effective* capabilities (capset(2),
+    thread-scoped; they stay permitted) and takes them back afterwards. The monitor's small
+    loads and its watcher run on the event loop, in this thread."""
+    if os.geteuid() != 0:
+        yield
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3, this thread
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    saved = data[0].effective
+    data[0].effective &= ~((1 << 1) | (1 << 2))  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+    try:
+        yield
+    finally:
+        data[0].effective = saved
+        libc.capset(ctypes.byref(header), data)

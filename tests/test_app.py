@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import REPO, deal_yaml, loaded, write
@@ -229,6 +230,9 @@ HOSTILE = ["Space[/]X", "[bold]x", "[link=https://x]x[/link]", "[@click=app.quit
 async def test_hostile_text_is_shown_literally(tmp_path):
     import yaml
 
+    screenshot = Path("/tmp/x.svg")
+    screenshot.unlink(missing_ok=True)
+
     doc = {"providers": {"p": {"name": "[@click=app.quit]Prov[/]"}},
            "facilities": {"f": {"name": "[b]F", "accelerators": {"[red]H100": 10}}},
            "deals": {f"d{i}": {"buyer": text, "provider": "p", "start": "2026-01-01", "end": "2027-01-01",
@@ -260,7 +264,9 @@ async def test_hostile_text_is_shown_literally(tmp_path):
             assert bad not in body
         await pilot.press("escape")
         assert app.is_running
-    assert not list(tmp_path.glob("*.svg"))
+    # The payload [@click=app.screenshot('x.svg','/tmp')] would have written /tmp/x.svg.
+    assert not screenshot.exists()
+    assert not list(Path.cwd().glob("*.svg")) and not list(tmp_path.glob("*.svg"))
 
 
 async def test_too_small_says_so_and_recovers(example):

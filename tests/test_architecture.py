@@ -1,23 +1,56 @@
-"""The domain core imports nothing from Textual (checked in a fresh interpreter)."""
+"""The layers' walls: the domain core imports nothing from Textual or Rich, the row models, the
+loading job and the watcher import nothing from Textual, and screens, panes and widgets never
+reach into the App (checked in fresh interpreters and in the sources)."""
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parent.parent / "tui" / "core"
+TUI = Path(__file__).resolve().parent.parent / "tui"
 
 
-def test_core_does_not_import_textual():
-    modules = [f"tui.core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__"]
-    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + \
-        "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'rich'))]\n" \
-        "assert not bad, bad\n"
+def modules(folder: Path) -> list[str]:
+    """Every module under `folder`, subpackages included, as dotted names."""
+    root = TUI.parent
+    return [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+            for p in sorted(folder.rglob("*.py"))]
+
+
+def imported_after(names: list[str]) -> list[str]:
+    code = "import sys\n" + "".join(f"import {m}\n" for m in names) + \
+        "print('\\n'.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert len(modules) >= 8
+    return proc.stdout.split()
+
+
+def test_core_does_not_import_textual_or_rich():
+    names = modules(TUI / "core")
+    assert "tui.core.loader.fields" in names and len(names) >= 20
+    assert imported_after(names) == []
+
+
+def test_rows_loading_and_watching_do_not_import_textual():
+    names = modules(TUI / "rows") + modules(TUI / "watch") + ["tui.loading", "tui.cli"]
+    assert [m for m in imported_after(names) if m.split(".")[0] == "textual"] == []
 
 
 def test_core_sources_never_mention_textual_imports():
-    for path in CORE.glob("*.py"):
+    for path in (TUI / "core").rglob("*.py"):
         for line in path.read_text(encoding="utf-8").splitlines():
             stripped = line.strip()
             assert not stripped.startswith(("import textual", "from textual", "import rich", "from rich")), path
+            assert not re.match(r"from \.\.+(app|screens|panes|widgets|rows|loading|watch)\b", stripped), path
+
+
+# What a screen, pane or widget may ask of the App: its public screen and action API only.
+APP_API = {"push_screen", "pop_screen", "bell", "exit", "run_action", "notify", "console", "size", "get_key_display"}
+
+
+def test_screens_panes_and_widgets_never_reach_into_the_app():
+    for folder in ("screens", "panes", "widgets", "rows"):
+        for path in (TUI / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"from \.\.app import|import tui\.app|from tui\.app", text), path
+            used = set(re.findall(r"self\.app\.([a-z_]+)", text))
+            assert used <= APP_API, (path, used - APP_API)

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from conftest import permission_checks
 
 from tui.app import DealmonApp
 
@@ -285,16 +286,17 @@ async def test_polling_fallback_says_so_and_still_sees_changes(cfg, monkeypatch)
         await until(pilot, lambda: rows(app) == [("a", "Polled")])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file anyway")
-async def test_unreadable_file_says_so_and_recovers(cfg):  # pragma: no cover - CI runs as root
+async def test_unreadable_file_says_so_and_recovers(cfg):
     app = DealmonApp([str(cfg)], now=lambda: NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await start(pilot)
-        (cfg / "deals.yaml").chmod(0)
-        await until(pilot, lambda: "STALE" in status(app))
-        assert "cannot read file" in str(app.query_one("#errors-body").render())
-        (cfg / "deals.yaml").chmod(0o644)
-        await until(pilot, lambda: "STALE" not in status(app))
+    with permission_checks():  # as root too (CI runs as root): the loads run in this thread
+        async with app.run_test(size=(120, 40)) as pilot:
+            await start(pilot)
+            (cfg / "deals.yaml").chmod(0)
+            await until(pilot, lambda: "STALE" in status(app))
+            assert f"{cfg}/deals.yaml:1:1: cannot read file: Permission denied" in str(
+                app.query_one("#errors-body").render())
+            (cfg / "deals.yaml").chmod(0o644)
+            await until(pilot, lambda: "STALE" not in status(app))
 
 
 async def test_without_inotify_watchfiles_gives_the_events(cfg, monkeypatch):

@@ -4,6 +4,7 @@ hostile text on the wire. Skipped (with the reason) only where sshd or tmux cann
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -299,18 +300,58 @@ def test_hostile_text_never_reaches_the_ssh_client(session, tmp_path):
         assert bad not in wire, bad
 
 
+def hues(wire: bytes) -> set[str]:
+    """The colours with a hue in the SGR sequences of `wire` (greys, black and white left out)."""
+    found = set()
+    for m in re.finditer(rb"\x1b\[([0-9;]*)m", wire):
+        params = [int(p) for p in m.group(1).split(b";") if p]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in (38, 48) and i + 2 < len(params) and params[i + 1] == 5:
+                n = params[i + 2]
+                grey = n in (0, 7, 8, 15) or n >= 232 or (16 <= n <= 231 and len({(n - 16) // 36, (n - 16) // 6 % 6,
+                                                                                      (n - 16) % 6}) == 1)
+                if not grey:
+                    found.add(f"{p};5;{n}")
+                i += 3
+            elif p in (38, 48) and i + 4 < len(params) and params[i + 1] == 2:
+                if len(set(params[i + 2:i + 5])) > 1:
+                    found.add(";".join(map(str, params[i:i + 5])))
+                i += 5
+            else:
+                if 31 <= p <= 36 or 41 <= p <= 46 or 91 <= p <= 96 or 101 <= p <= 106:
+                    found.add(str(p))
+                i += 1
+    return found
+
+
+EVENT_ROW = re.compile(r"\d{4}-\d\d-\d\d +(?:today|[\d,]+ days?) +(critical|warn|ok) ")
+
+
 @pytest.mark.parametrize("env", [
     "TERM=xterm-256color", "TERM=screen-256color", "TERM=linux", "TERM=xterm-256color NO_COLOR=1",
     "TERM=xterm-256color LC_ALL=C", "TERM=xterm-256color COLORTERM=",
 ])
 def test_terminals(session, env):
     s = session(env=env)
-    screen = s.wait_for("anthropic-spacex")
-    s.wait_for("Countdowns")
-    assert "ok" in screen or "crit" in screen or "warn" in screen  # bands read as text too
+    s.wait_for("anthropic-spacex")
+    screen = s.wait_for("Countdowns")
+    rows = [line for line in screen.splitlines() if re.search(r"│ \d{4}-\d\d-\d\d ", line)]
+    assert rows and all(EVENT_ROW.search(line) for line in rows), rows  # every band reads as text too
+    colours = hues(s.wire())
+    if "NO_COLOR=1" in env:
+        assert colours == set()  # greys only: Textual turns every colour into a grey
+    else:
+        assert colours  # (the check above can fail: colours do reach the terminal otherwise)
     pid = s.app_pid()
     s.keys("q")
     assert gone_within(pid)
+
+
+def test_hues_tells_colour_from_grey():
+    assert hues(b"\x1b[1;38;5;244;48;5;16m x \x1b[38;2;9;9;9m\x1b[0m") == set()
+    assert hues(b"\x1b[38;5;208m\x1b[31m\x1b[48;2;1;2;3m") == {"38;5;208", "31", "48;2;1;2;3"}
 
 
 def test_dumb_terminal_is_refused_plainly(session):

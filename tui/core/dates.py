@@ -81,7 +81,7 @@ def sub(d: date | None, duration: Duration, calendar: str | None = None) -> date
 
 @cache
 def calendar_codes() -> frozenset[str]:
-    import holidays  # costly import (~0.3 s): only when a calendar is named
+    import holidays  # a slow import (bench/README.md, "start-up"): only when a calendar is named
 
     return frozenset(holidays.list_supported_countries())
 
