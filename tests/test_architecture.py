@@ -31,7 +31,7 @@ def test_core_does_not_import_textual_or_rich():
 
 
 def test_rows_loading_and_watching_do_not_import_textual():
-    names = modules(TUI / "rows") + modules(TUI / "watch") + ["tui.loading", "tui.cli"]
+    names = modules(TUI / "rows") + modules(TUI / "watch") + ["tui.loading", "tui.cli", "tui.check"]
     assert [m for m in imported_after(names) if m.split(".")[0] == "textual"] == []
 
 

@@ -21,11 +21,11 @@ def run(capsys, *args):
 @pytest.fixture
 def no_load(monkeypatch):
     """Make any real load fail loudly: a cache hit must not parse anything."""
-    import tui.cli
+    import tui.check
 
     def refuse(*a, **k):
         raise AssertionError("loaded although cached")
-    return lambda: monkeypatch.setattr(tui.cli, "load", refuse)
+    return lambda: monkeypatch.setattr(tui.check, "load", refuse)
 
 
 def test_unchanged_files_are_answered_from_the_cache(tmp_path, capsys, no_load):

@@ -222,10 +222,13 @@ class DealmonApp(App[None]):
                   as_of_for=self.as_of_for, previous=self.view, sort_index=self.main.sort_index,
                   progress=self._post_progress())
         if total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES:
-            # A few files load in milliseconds: on the event loop, without starting a thread.
-            async def load_here() -> Job:
-                return job.run()
-            self.run_worker(load_here(), group="load", exclusive=True, exit_on_error=False)
+            # A few files load in milliseconds: here, without a thread (and a load still
+            # running in one is superseded).
+            self.workers.cancel_group(self, "load")
+            try:
+                self._loaded(job.run())
+            except Exception as exc:  # a bug, not bad input: say so, keep the data
+                self._load_failed(exc)
         else:
             self.run_worker(job.run, group="load", exclusive=True, thread=True, exit_on_error=False)
 
@@ -252,15 +255,21 @@ class DealmonApp(App[None]):
             self._view_done(event.state, worker)
         elif worker.group == "load" and event.state == WorkerState.SUCCESS:
             assert isinstance(worker.result, Job)
-            result, snapshot, view = worker.result.take_output()
-            self.apply_load(result, view)
-            self._start_watching(snapshot)
+            self._loaded(worker.result)
         elif worker.group == "load" and event.state == WorkerState.ERROR:
-            # A bug, not bad input: say so, keep the data.
-            self.loading = False
-            self.errors = [Problem(self.paths[0] if self.paths else "config", 1, 1,
-                                   f"internal error while loading: {worker.error!r}")]
-            self.refresh_view()
+            self._load_failed(worker.error)
+
+    def _loaded(self, job: Job) -> None:
+        result, snapshot, view = job.take_output()
+        self.apply_load(result, view)
+        self._start_watching(snapshot)
+
+    def _load_failed(self, error: BaseException | None) -> None:
+        """A bug, not bad input: say so, keep the data."""
+        self.loading = False
+        self.errors = [Problem(self.paths[0] if self.paths else "config", 1, 1,
+                               f"internal error while loading: {error!r}")]
+        self.refresh_view()
 
     def apply_load(self, result: LoadResult, view: View | None = None) -> None:
         """Only a whole valid load replaces the data on screen.

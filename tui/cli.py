@@ -1,22 +1,15 @@
 """Command line: `dealmon [PATH ...]` (the monitor) and `dealmon check [PATH ...]`.
 
-A thin shell over the core: it parses arguments, loads, evaluates and prints. Textual is
-imported only when the monitor runs, so `check` and `--help` stay fast.
+A thin shell: it parses the arguments and runs the command (`check.py` or the monitor's
+`app.py`), each importing only what it needs, so `check` and `--help` stay fast.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
-from typing import Any
 
-from . import __version__, checkcache
-from .core.clock import today, zone_name
-from .core.evaluate import evaluate
-from .core.loader import default_paths, load
-from .core.report import errors_json, text_report, to_json
-from .watch.snapshot import take_snapshot
+from . import __version__
 
 
 def _as_of(text: str) -> date:
@@ -59,56 +52,16 @@ def _monitor_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Each command imports only what it needs: `check` (cron, CI) starts without Textual, and the
+# monitor without the check's reports and cache.
+
 def run_check(args: argparse.Namespace) -> int:
-    paths, bundled = (args.paths, False) if args.paths else default_paths()
-    directory = checkcache.cache_dir()
-    if directory is None:
-        return _emit(_check(args, paths, bundled, None))
-    snapshot = take_snapshot(paths)  # read once: hashed for the key, and what a miss loads
-    options = {"paths": paths, "bundled": bundled, "as_of": str(args.as_of), "within": args.within,
-               "format": args.format}
-    entry_key = checkcache.key(snapshot.digest, options)
-    entry = checkcache.lookup(directory, entry_key)
-    if entry is None:
-        entry = _check(args, paths, bundled, snapshot.contents)
-        checkcache.store(directory, entry_key, entry)
-    return _emit(entry)
+    from .check import run_check
 
-
-def _emit(entry: dict[str, Any]) -> int:
-    sys.stdout.write(entry["stdout"])
-    sys.stderr.write(entry["stderr"])
-    return int(entry["exit"])
-
-
-def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
-           contents: dict[str, bytes] | None) -> dict[str, Any]:
-    """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
-    result = load(paths, contents)
-    label = "bundled example" if bundled else result.label
-    portfolio = result.portfolio
-    if portfolio is None:
-        zone = zone_name(None)
-        stderr = "".join(f"{problem}\n" for problem in result.errors)
-        stdout = (json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")) + "\n"
-                  if args.format == "json" else "")
-        return {"exit": 2, "stdout": stdout, "stderr": stderr, "zone": zone, "today": today(zone).isoformat()}
-    zone = zone_name(portfolio.settings.timezone)
-    now = today(zone)
-    as_of = args.as_of or now
-    ev = evaluate(portfolio, as_of)
-    warnings = result.warnings + ev.warnings
-    within = portfolio.settings.critical_days if args.within is None else args.within
-    if args.format == "json":
-        stdout = json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")) + "\n"
-    else:
-        stdout = text_report(ev, zone, label, as_of == now, within, warnings)
-    code = 1 if any(e.days_left <= within for e in ev.events) else 0
-    return {"exit": code, "stdout": stdout, "stderr": "", "zone": zone, "today": now.isoformat()}
+    return run_check(args)
 
 
 def run_monitor(args: argparse.Namespace) -> int:
-    # Textual only for the monitor: `check` (cron, CI) and `--help` start without it.
     from .app import run_app
 
     return run_app(args.paths, args.as_of)

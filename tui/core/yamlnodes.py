@@ -14,16 +14,11 @@ We build the tree ourselves from the parser's event stream instead of calling
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
+from types import ModuleType
 from typing import Any, cast
 
-import yaml
-
 from .problems import Problems
-
-try:  # libyaml's parser when present; same events and marks as the pure one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 100
 MAX_STRING = 10_000
@@ -87,6 +82,20 @@ def describe(node: Node) -> str:
     return "a list" if isinstance(node, Sequence) else "a mapping"
 
 
+@cache
+def _pyyaml() -> tuple[ModuleType, type[Any]]:
+    """PyYAML and its parser (libyaml's when present: same events and marks as the pure one).
+
+    The start-up seam: PyYAML is imported when the first file is parsed, not when the monitor
+    starts, so its first frame does not wait for it (bench/README.md, "start-up")."""
+    import yaml
+
+    try:
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - a PyYAML built without libyaml
+        return yaml, yaml.SafeLoader
+
+
 class _Abort(Exception):
     """Stop composing this file: a limit was hit and going on could be costly."""
 
@@ -100,6 +109,7 @@ def compose(text: str, path: str, problems: Problems,
     disallowed tag or an over-long string) are reported and the tree is still returned, so the
     rest of the file is checked too.
     """
+    yaml, _ = _pyyaml()
     try:
         root = _compose_events(text, path, problems, progress)
     except _Abort:
@@ -163,7 +173,8 @@ def _compose_events(text: str, path: str, problems: Problems,
     text_length = max(len(text), 1)
     # Events are read untyped: the hot loop tests classes with `is` (PyYAML's stubs type
     # events as their base class).
-    events = cast(Iterable[Any], yaml.parse(text, Loader=_Loader))
+    yaml, loader = _pyyaml()
+    events = cast(Iterable[Any], yaml.parse(text, Loader=loader))
     for count, event in enumerate(events):
         cls = event.__class__
         mark = event.start_mark

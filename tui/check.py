@@ -1,0 +1,64 @@
+"""`dealmon check`: validate and evaluate without a UI; print a report; exit 0, 1 or 2.
+
+Answers from `checkcache` when the files, options and day are unchanged."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from . import checkcache
+from .core.clock import today, zone_name
+from .core.evaluate import evaluate
+from .core.loader import default_paths, load
+from .core.report import errors_json, text_report, to_json
+from .watch.snapshot import take_snapshot
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths, bundled = (args.paths, False) if args.paths else default_paths()
+    directory = checkcache.cache_dir()
+    if directory is None:
+        return _emit(_check(args, paths, bundled, None))
+    snapshot = take_snapshot(paths)  # read once: hashed for the key, and what a miss loads
+    options = {"paths": paths, "bundled": bundled, "as_of": str(args.as_of), "within": args.within,
+               "format": args.format}
+    entry_key = checkcache.key(snapshot.digest, options)
+    entry = checkcache.lookup(directory, entry_key)
+    if entry is None:
+        entry = _check(args, paths, bundled, snapshot.contents)
+        checkcache.store(directory, entry_key, entry)
+    return _emit(entry)
+
+
+def _emit(entry: dict[str, Any]) -> int:
+    sys.stdout.write(entry["stdout"])
+    sys.stderr.write(entry["stderr"])
+    return int(entry["exit"])
+
+
+def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
+           contents: dict[str, bytes] | None) -> dict[str, Any]:
+    """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
+    result = load(paths, contents)
+    label = "bundled example" if bundled else result.label
+    portfolio = result.portfolio
+    if portfolio is None:
+        zone = zone_name(None)
+        stderr = "".join(f"{problem}\n" for problem in result.errors)
+        stdout = (json.dumps(errors_json(result.errors), ensure_ascii=True, separators=(",", ":")) + "\n"
+                  if args.format == "json" else "")
+        return {"exit": 2, "stdout": stdout, "stderr": stderr, "zone": zone, "today": today(zone).isoformat()}
+    zone = zone_name(portfolio.settings.timezone)
+    now = today(zone)
+    as_of = args.as_of or now
+    ev = evaluate(portfolio, as_of)
+    warnings = result.warnings + ev.warnings
+    within = portfolio.settings.critical_days if args.within is None else args.within
+    if args.format == "json":
+        stdout = json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")) + "\n"
+    else:
+        stdout = text_report(ev, zone, label, as_of == now, within, warnings)
+    code = 1 if any(e.days_left <= within for e in ev.events) else 0
+    return {"exit": code, "stdout": stdout, "stderr": "", "zone": zone, "today": now.isoformat()}
