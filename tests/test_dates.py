@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.dates import Duration, add, add_business_days, first_k, is_business_day, sub
+from tui.core.dates import BEFORE_TIME, Duration, add, add_business_days, first_k, is_business_day, sub
 from tui.core.evaluate import level_of
 from tui.core.model import Settings
 
@@ -53,11 +53,17 @@ def test_month_end_chain_is_anchored_not_stepped():
         date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
 
 
-def test_out_of_range_is_none_not_an_exception():
+def test_out_of_range_is_never_or_before_time_not_an_exception():
+    # SPEC §1: past 9999-12-31 means "never" (None); before 0001-01-01 lies in the past.
     assert add(date(9999, 12, 1), D(1, "mo")) is None
     assert add(date(9999, 12, 31), D(1, "d")) is None
     assert add(date(9999, 12, 31), D(1, "bd")) is None
-    assert sub(date(1, 1, 1), D(1, "y")) is None
+    for before in (sub(date(1, 1, 1), D(1, "y")), sub(date(1, 1, 3), D(5, "d")), sub(date(1, 1, 1), D(1, "bd")),
+                   sub(date(1, 2, 1), D(2, "mo"))):
+        assert before is BEFORE_TIME
+    assert BEFORE_TIME < date.min and not BEFORE_TIME >= date.min and date.min > BEFORE_TIME
+    assert BEFORE_TIME != date.min and str(BEFORE_TIME) == "before 0001-01-01"
+    assert sub(BEFORE_TIME, D(1, "d")) is BEFORE_TIME and add(None, D(1, "d")) is None
 
 
 @pytest.mark.parametrize("start, n, expected", [

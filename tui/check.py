@@ -9,9 +9,11 @@ import sys
 from typing import Any
 
 from . import checkcache
-from .core.clock import today, zone_name
+from .core.clock import today, tz_problem, zone_name
 from .core.evaluate import evaluate
 from .core.loader import default_paths, load
+from .core.model import Portfolio
+from .core.problems import Problem
 from .core.report import errors_json, text_report, to_json
 from .watch.snapshot import take_snapshot
 
@@ -38,6 +40,15 @@ def _emit(entry: dict[str, Any]) -> int:
     return int(entry["exit"])
 
 
+def zone_warnings(portfolio: Portfolio, files: list[str]) -> list[Problem]:
+    """A `$TZ` that names no zone, where the files name none either: today is taken in UTC."""
+    problem = tz_problem() if portfolio.settings.timezone is None else None
+    if problem is None:
+        return []
+    where = portfolio.settings_loc.path if portfolio.settings_loc else (files[0] if files else "config")
+    return [Problem(where, 1, 1, problem)]
+
+
 def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
            contents: dict[str, bytes] | None) -> dict[str, Any]:
     """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
@@ -54,7 +65,7 @@ def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
     now = today(zone)
     as_of = args.as_of or now
     ev = evaluate(portfolio, as_of)
-    warnings = result.warnings + ev.warnings
+    warnings = result.warnings + ev.warnings + zone_warnings(portfolio, result.files or paths)
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":
         stdout = json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")) + "\n"

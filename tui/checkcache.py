@@ -17,10 +17,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
-from .core.clock import local_zone_name, today
+from .core.clock import local_zone_name, today, valid_zone
+from .core.files import Refused, read_file
 from .core.hashing import content_hasher
 
 MAX_ENTRIES = 64
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+ENTRY_KEYS = frozenset({"exit", "stdout", "stderr", "zone", "today"})
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> str | None:
@@ -63,15 +66,24 @@ def key(files_digest: str, options: dict[str, Any]) -> str:
 
 
 def lookup(directory: str, entry_key: str) -> dict[str, Any] | None:
-    path = os.path.join(directory, entry_key + ".json")
+    """The entry for `entry_key` when it is sound and made today; anything else is a miss."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            entry = json.load(fh)
-        if not isinstance(entry, dict) or entry.get("today") != today(entry["zone"]).isoformat():
-            return None
-        return entry
-    except (OSError, ValueError, KeyError, TypeError):
+        entry = json.loads(read_file(os.path.join(directory, entry_key + ".json"), MAX_ENTRY_BYTES))
+    except (Refused, ValueError):
         return None
+    if not _sound(entry):
+        return None
+    zone = valid_zone(entry["zone"])
+    if zone is None or entry["today"] != today(zone).isoformat():
+        return None
+    return dict(entry)
+
+
+def _sound(entry: Any) -> bool:
+    """Whether `entry` has exactly the shape `store` writes (a forged or truncated one does not)."""
+    return (isinstance(entry, dict) and set(entry) == ENTRY_KEYS
+            and isinstance(entry["exit"], int) and not isinstance(entry["exit"], bool) and entry["exit"] in (0, 1, 2)
+            and all(isinstance(entry[k], str) for k in ("stdout", "stderr", "zone", "today")))
 
 
 def store(directory: str, entry_key: str, entry: dict[str, Any]) -> None:

@@ -6,23 +6,24 @@ A thin shell: it parses the arguments and runs the command (`check.py` or the mo
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 
 from . import __version__
+from .core.values import date_from_text
 
 
 def _as_of(text: str) -> date:
     try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
+        return date_from_text(text)
+    except ValueError as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}{detail}") from None
 
 
 def _days(text: str) -> int:
-    if not text.isdigit():
+    if not re.fullmatch("[0-9]{1,9}", text):  # ASCII digits only (int() would take '２')
         raise argparse.ArgumentTypeError(f"expected a whole number of days >= 0, found {text!r}")
     return int(text)
 

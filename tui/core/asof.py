@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .dates import add_months
+from .dates import BeforeTime, add_months
 
 
 class AsOf:
@@ -42,7 +42,7 @@ class AsOf:
         """Move by `months` from the travel anchor; False (and no move) past the ends."""
         anchor = self._anchor if self._anchor is not None else self.on(today)
         moved = add_months(anchor, self._months + months)
-        if moved is None:
+        if moved is None or isinstance(moved, BeforeTime):
             return False
         self._anchor, self._months, self.fixed = anchor, self._months + months, moved
         return True

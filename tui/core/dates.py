@@ -1,7 +1,9 @@
 """Date arithmetic of SPEC §2: durations, month-end clamping, business days.
 
-Every function returns None instead of raising when a result would fall outside the range of
-`datetime.date` (after 9999-12-31): such a date is "never" for the evaluation.
+The one date path at the ends of the calendar (SPEC §1): no function here raises for a
+result outside `datetime.date`'s range. A result after 9999-12-31 is None, "never" (later
+than any date); a result before 0001-01-01 is `BEFORE_TIME`, a date that lies before every
+other date (so a deadline that would fall there is always in the past).
 """
 from __future__ import annotations
 
@@ -36,12 +38,53 @@ class Duration:
         return Duration(self.n * k, self.unit)
 
 
+class BeforeTime(date):
+    """A date before 0001-01-01: earlier than every date, equal only to itself. Only ever
+    compared (events and exits are never dated there); shown as 'before 0001-01-01'."""
+
+    def __lt__(self, other: object) -> bool:
+        return isinstance(other, date) and not isinstance(other, BeforeTime)
+
+    def __le__(self, other: object) -> bool:
+        return isinstance(other, date)
+
+    def __gt__(self, other: object) -> bool:
+        return False
+
+    def __ge__(self, other: object) -> bool:
+        return isinstance(other, BeforeTime)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BeforeTime)
+
+    def __ne__(self, other: object) -> bool:
+        return not isinstance(other, BeforeTime)
+
+    def __hash__(self) -> int:
+        return hash("before 0001-01-01")
+
+    def __str__(self) -> str:
+        return "before 0001-01-01"
+
+    def isoformat(self) -> str:
+        return str(self)
+
+
+BEFORE_TIME = BeforeTime(1, 1, 1)
+
+
+def _out_of_range(sign: int) -> date | None:
+    """What a result past the end of the calendar is: never (forward) or before time (back)."""
+    return None if sign > 0 else BEFORE_TIME
+
+
 def add_months(d: date, months: int) -> date | None:
-    """Same day of month `months` later (or earlier), clamped to the month's last day."""
+    """Same day of month `months` later (or earlier), clamped to the month's last day; out of
+    range: None after 9999, `BEFORE_TIME` before year 1."""
     index = d.year * 12 + (d.month - 1) + months
     year, month0 = divmod(index, 12)
     if not 1 <= year <= 9999:
-        return None
+        return _out_of_range(year)
     last = _calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(d.day, last))
 
@@ -50,13 +93,14 @@ def _add_days(d: date, days: int) -> date | None:
     try:
         return d + timedelta(days=days)
     except OverflowError:
-        return None
+        return _out_of_range(days)
 
 
 def shift(d: date | None, duration: Duration, sign: int = 1, calendar: str | None = None) -> date | None:
-    """add(d, P) for sign=+1, sub(d, P) for sign=-1 (SPEC §2)."""
-    if d is None:
-        return None
+    """add(d, P) for sign=+1, sub(d, P) for sign=-1 (SPEC §2). From "never", never; from before
+    time, before time."""
+    if d is None or isinstance(d, BeforeTime):
+        return d
     n, unit = duration.n * sign, duration.unit
     if unit == "d":
         return _add_days(d, n)
@@ -86,8 +130,21 @@ def calendar_codes() -> frozenset[str]:
     return frozenset(holidays.list_supported_countries())
 
 
+@cache
+def calendar_years(calendar: str) -> tuple[int, int]:
+    """The first and last year whose holidays the calendar knows (the `holidays` package stops
+    somewhere, e.g. 2100): outside them business days count weekends only."""
+    import holidays
+
+    known = holidays.country_holidays(calendar)
+    return int(known.start_year), int(known.end_year)
+
+
 @lru_cache(maxsize=4096)
 def _holidays_of_year(calendar: str, year: int) -> frozenset[date]:
+    first, last = calendar_years(calendar)
+    if not first <= year <= last:  # nothing known: no need to ask (and build) the package
+        return frozenset()
     import holidays
 
     return frozenset(holidays.country_holidays(calendar, years=year).keys())
@@ -124,7 +181,7 @@ def add_business_days(d: date, n: int, calendar: str | None) -> date | None:
             lo, hi = (cur + timedelta(days=1), nxt) if step > 0 else (nxt, cur - timedelta(days=1))
             counted = 5 * weeks - _weekday_holidays_between(lo, hi, calendar)
             if counted <= 0:  # a calendar with no business days at all
-                return None
+                return _out_of_range(step)
             remaining -= counted
             cur = nxt
         while remaining > 0:
@@ -133,7 +190,7 @@ def add_business_days(d: date, n: int, calendar: str | None) -> date | None:
                 remaining -= 1
         return cur
     except (OverflowError, ValueError):
-        return None
+        return _out_of_range(step)
 
 
 # --- renewals ------------------------------------------------------------------------------

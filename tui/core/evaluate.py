@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .dates import Duration, add, add_months, first_k, sub
+from .dates import BeforeTime, Duration, add, add_months, calendar_years, first_k, sub
 from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice, Settings
+from .numbers import exact
 from .perf import without_gc
 from .problems import Problem
 from .words import Band, Effect, EventKind, Status
@@ -340,6 +341,7 @@ def timeline_dates(T: date) -> list[date]:
 
 
 @without_gc
+@exact
 def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None) -> Evaluation:
     """Every figure of the portfolio on `as_of`. A deal's state depends only on the deal, the
     date and the settings: with `previous` (same date and settings) the state of every deal
@@ -355,7 +357,32 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
     memo = previous.line_figures if previous is not None else {}
     capacity, warnings, line_figures = _capacity(portfolio, states, as_of, memo)
+    warnings += [w for s in states.values() if s.deal.calendar is not None for w in _calendar_warning(s)]
     return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures)
+
+
+def _uses_business_days(deal: Deal) -> bool:
+    notice = deal.notice
+    durations = [deal.renewal, notice.period if notice else None,
+                 notice.not_before if notice and isinstance(notice.not_before, Duration) else None]
+    return any(d is not None and d.unit == "bd" for d in durations)
+
+
+def _calendar_warning(s: DealState) -> list[Problem]:
+    """Business days counted in years the deal's holiday calendar does not know (weekends only
+    there): said, not silently assumed."""
+    deal = s.deal
+    if deal.calendar is None or deal.loc is None or not _uses_business_days(deal):
+        return []
+    first, last = calendar_years(deal.calendar)
+    dates = (s.exit_right_from, s.exit_date, s.term_end, s.notice_deadline, s.earliest_exit_if_notice_today)
+    outside = sorted({d.year for d in dates if d is not None and not isinstance(d, BeforeTime)
+                      and not first <= d.year <= last})
+    if not outside:
+        return []
+    return [Problem(deal.loc.path, deal.loc.line, deal.loc.col,
+                    f"deal '{deal.id}': calendar {deal.calendar} knows holidays for {first}-{last} only; "
+                    f"business days in {outside[-1]} count weekends only")]
 
 
 def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date,

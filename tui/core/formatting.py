@@ -1,8 +1,12 @@
-"""Human-readable figures, shared by the text report and the monitor's panes."""
+"""Human-readable figures, shared by every output: the text report, the JSON, the panes, the
+details. Each figure is formatted here and only here, in the one number context
+(`numbers.CONTEXT`), so no accepted value can fail to print."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from .numbers import exact
 
 _SCALES = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K"))
 
@@ -15,6 +19,7 @@ def plain_decimal(value: Decimal) -> str:
     return text or "0"
 
 
+@exact
 def short_money(amount: Decimal, currency: str) -> str:
     """'15B USD', '1.25B USD', '920M USD': at most 3 significant decimals, never rounded away."""
     for scale, suffix in _SCALES:
@@ -30,8 +35,19 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
+@exact
+def mw_number(mw: Decimal) -> float:
+    """Megawatts as a JSON number, rounded to 3 decimals."""
+    return float(mw.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN))
+
+
+@exact
 def power(mw: Decimal) -> str:
-    return f"{plain_decimal(mw.quantize(Decimal('0.001')))} MW"
+    """'510 MW', '93,731.98 MW': rounded to 3 decimals, thousands separated."""
+    text = plain_decimal(mw.quantize(Decimal("0.001")))
+    whole, dot, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{dot}{fraction} MW"
 
 
 def accelerators(by_model: dict[str, int]) -> str:
@@ -46,6 +62,7 @@ def days(n: int) -> str:
     return "today" if n == 0 else ("1 day" if n == 1 else f"{n:,} days")
 
 
+@exact
 def per_year(amounts: dict[str, Decimal], empty: str) -> str:
     """Annualised amounts by currency: '26.04B USD/yr, 1.2B EUR/yr', or `empty` when none."""
     return ", ".join(short_money(a, c) + "/yr" for c, a in amounts.items()) or empty

@@ -29,7 +29,11 @@ def _ignored(name: str) -> bool:
 
 
 def config_files(paths: list[str], problems: Problems) -> list[str]:
-    """Expand directories (their *.yaml/*.yml files, name order); each real file once."""
+    """Expand directories (their *.yaml/*.yml entries, name order); each real file once.
+
+    Whatever stands in a directory under a config file's name is listed (a subdirectory
+    aside): a FIFO, a socket, a device, a dangling symlink or a symlink loop is then refused by
+    the reader (never skipped in silence, never opened in a way that blocks)."""
     seen: set[str] = set()
     files: list[str] = []
 
@@ -48,10 +52,10 @@ def config_files(paths: list[str], problems: Problems) -> list[str]:
                 continue
             for name in names:
                 full = os.path.join(path, name)
-                if (name.endswith((".yaml", ".yml")) and not _ignored(name)
-                        and os.path.isfile(full)):
+                # A subdirectory is not a config file, whatever its name; anything else is.
+                if name.endswith((".yaml", ".yml")) and not _ignored(name) and not os.path.isdir(full):
                     take(full)
-        elif os.path.exists(path):
+        elif os.path.lexists(path):
             take(path)
         else:
             problems.error(path, 1, 1, "no such file or directory")

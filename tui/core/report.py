@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
@@ -17,12 +17,8 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def _mw(value: Decimal) -> float:
-    return float(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN))
-
-
 def _figures(f: Figures) -> dict[str, Any]:
-    return {"accelerators": f.nonzero(), "power_mw": _mw(f.power_mw)}
+    return {"accelerators": f.nonzero(), "power_mw": fmt.mw_number(f.power_mw)}
 
 
 def _money_map(m: dict[str, Decimal]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from .dates import Duration
+from .numbers import LIMIT, MAX_DIGITS, MAX_EXPONENT
 from .yamlnodes import Mapping, Node, Scalar, Sequence, describe
 
 
@@ -48,28 +49,37 @@ def text_list(node: Node) -> list[str]:
 
 # --- dates ---------------------------------------------------------------------------------
 
-DATE_RE = re.compile(r"(\d{4,})-(\d\d?)-(\d\d?)")
+DATE_RE = re.compile(r"([0-9]{4,})-([0-9][0-9]?)-([0-9][0-9]?)")
 _DATE_EXPECTED = "a date YYYY-MM-DD"
+
+
+def date_from_text(raw: str) -> date:
+    """The date written `YYYY-MM-DD` (ASCII digits, years 1-9999): the one date grammar, for the
+    files, `--as-of` and the go-to-date prompt.
+
+    Raises:
+        ValueError: with what is wrong ("" when it is simply not of that form).
+    """
+    m = DATE_RE.fullmatch(raw)
+    if not m:
+        raise ValueError("a date and time is not a date" if DATE_RE.match(raw) else "")
+    if len(m.group(1)) > 4 or int(m.group(1)) > 9999:
+        raise ValueError("year past 9999")
+    year, month, day = (int(g) for g in m.groups())
+    if len(m.group(2)) != 2 or len(m.group(3)) != 2 or year < 1:
+        raise ValueError("")
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a real date: {exc}") from None
 
 
 def parse_date(node: Node) -> date:
     raw = _scalar(node, _DATE_EXPECTED).strip()
-    m = DATE_RE.fullmatch(raw)
-    if not m:
-        if DATE_RE.match(raw):
-            raise _fail(node, _DATE_EXPECTED, "a date and time is not a date")
-        raise _fail(node, _DATE_EXPECTED)
-    if len(m.group(1)) > 4:
-        raise _fail(node, _DATE_EXPECTED, "year past 9999")
-    year, month, day = (int(g) for g in m.groups())
-    if year > 9999:
-        raise _fail(node, _DATE_EXPECTED, "year past 9999")
-    if len(m.group(2)) != 2 or len(m.group(3)) != 2 or year < 1:
-        raise _fail(node, _DATE_EXPECTED)
     try:
-        return date(year, month, day)
+        return date_from_text(raw)
     except ValueError as exc:
-        raise _fail(node, _DATE_EXPECTED, f"not a real date: {exc}") from None
+        raise _fail(node, _DATE_EXPECTED, str(exc)) from None
 
 
 # --- durations -----------------------------------------------------------------------------
@@ -81,7 +91,7 @@ _UNITS = {
     "month": "mo", "months": "mo", "mo": "mo",
     "year": "y", "years": "y", "y": "y",
 }
-_DURATION = re.compile(r"([+-]?\d+(?:[.,]\d+)?)\s*([a-z][a-z ]*?)?", re.IGNORECASE)
+_DURATION = re.compile(r"([+-]?[0-9]+(?:[.,][0-9]+)?)\s*([a-z][a-z ]*?)?", re.IGNORECASE | re.ASCII)
 _DURATION_EXPECTED = "a duration like '90 days', '3 months', '10 business days'"
 MAX_DURATION = 1_000_000
 
@@ -114,10 +124,9 @@ def duration(node: Node) -> Duration:
 
 # --- numbers -------------------------------------------------------------------------------
 
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?:[eE][+-]?\d+)?"
-_NUMBER_RE = re.compile(r"([+-]?)(" + _NUMBER + r"|\.\d+(?:[eE][+-]?\d+)?)")
-MAX_EXPONENT = 30
-MAX_DIGITS = 24
+# Digits are ASCII only: `\d` would accept any script's digits (`２０２６`).
+_NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+_NUMBER_RE = re.compile(r"([+-]?)(" + _NUMBER + r"|\.[0-9]+(?:[eE][+-]?[0-9]+)?)")
 
 
 def _decimal(digits: str, node: Node, expected: str) -> Decimal:
@@ -127,8 +136,15 @@ def _decimal(digits: str, node: Node, expected: str) -> Decimal:
     value = Decimal(digits.replace(",", "").replace("_", ""))
     if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
         raise _fail(node, expected, "out of range")
-    if len(value.as_tuple().digits) > MAX_DIGITS:  # stays exact within Decimal's 28 digits
+    if len(value.as_tuple().digits) > MAX_DIGITS:
         raise _fail(node, expected, f"more than {MAX_DIGITS} significant digits")
+    return _bounded(value, node, expected)
+
+
+def _bounded(value: Decimal, node: Node, expected: str) -> Decimal:
+    """`value`, unless it is 10^30 or more (SPEC §1: such a figure could not be printed)."""
+    if abs(value) >= LIMIT:
+        raise _fail(node, expected, "10^30 or more is out of range")
     return value
 
 
@@ -149,7 +165,7 @@ def non_negative_number(node: Node) -> Decimal:
     return value
 
 
-_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*")
+_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*")
 
 
 def count(node: Node) -> int:
@@ -218,7 +234,7 @@ def _money_from_match(m: re.Match[str], node: Node, expected: str, default_curre
     symbol, sign, digits, scale, code = m.group(1, 2, 3, 4, 5)
     if sign == "-":
         raise _fail(node, expected, "must not be negative")
-    amount = _decimal(digits, node, expected).scaleb(_SCALES[(scale or "").upper()])
+    amount = _bounded(_decimal(digits, node, expected).scaleb(_SCALES[(scale or "").upper()]), node, expected)
     currency = code.upper() if code else None
     if symbol:
         implied = _SYMBOLS[symbol]

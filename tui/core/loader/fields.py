@@ -5,7 +5,6 @@ dispute the same fields with the same parsers, and `dealmon schema` is made from
 from __future__ import annotations
 
 import difflib
-import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -13,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from .. import values as v
+from ..clock import valid_zone
 from ..dates import Duration, calendar_codes
 from ..model import CapacityLine, Loc, Notice, ServedNotice, Settings
 from ..problems import Problems
@@ -231,11 +231,9 @@ def claimable_fields(fields: dict[str, tuple[Parser, bool]]) -> dict[str, Parser
 
 def _timezone(node: Node) -> str:
     name = v.text(node).strip()
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if valid_zone(name) is None:
         raise v.Invalid(node, "expected an IANA time zone like 'America/Los_Angeles', "
-                              f"found {describe(node)}") from None
+                              f"found {describe(node)}")
     return name
 
 

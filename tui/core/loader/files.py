@@ -1,31 +1,24 @@
 """Reading config files: bytes within the size limit, then UTF-8 text (a BOM is fine).
 
-Every read of a config file goes through `read_bytes`: the loader, the watcher's snapshot and
-`dealmon check`'s cache key all see the same bytes and the same refusals."""
+Every read of a config file goes through `read_bytes` (and so `core.files.read_file`): the
+loader, the watcher's snapshot and `dealmon check`'s cache key all see the same bytes and the
+same refusals."""
 from __future__ import annotations
 
-import os
-
+from ..files import Refused, read_file
 from ..problems import Problems
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+
 def read_bytes(path: str, problems: Problems) -> bytes | None:
-    """The file's bytes, or None after reporting why it could not be read."""
+    """The file's bytes (`core.files.read_file`), or None after reporting why it could not be
+    read, at `PATH:1:1`."""
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(path, 1, 1, f"file of {size:,} bytes is over the limit of {MAX_FILE_BYTES:,}")
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        problems.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return read_file(path, MAX_FILE_BYTES)
+    except Refused as exc:
+        problems.error(path, 1, 1, str(exc))
         return None
-    if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
-        problems.error(path, 1, 1, f"file is over the limit of {MAX_FILE_BYTES:,} bytes")
-        return None
-    return data
 
 
 def read_text(path: str, problems: Problems, data: bytes | None = None) -> str | None:
