@@ -101,8 +101,9 @@ def days_number(text: str) -> int:
 
 async def test_time_travel_on_a_large_portfolio_evaluates_in_a_worker(tmp_path, monkeypatch):
     import tui.app
+    import tui.loading
 
-    monkeypatch.setattr(tui.app, "INLINE_DEALS", 1)  # every portfolio counts as large
+    monkeypatch.setattr(tui.loading, "INLINE_DEALS", 1)  # every portfolio counts as large
     d = portfolio_dir(tmp_path)
     app = DealmonApp([str(d)], as_of=T, now=lambda: NOW, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:

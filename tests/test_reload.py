@@ -177,11 +177,12 @@ async def test_a_writer_pausing_long_mid_file_is_waited_for(cfg):
         with open(cfg / "deals.yaml", "w", encoding="utf-8") as fh:
             fh.write(half)
             fh.flush()
-            await pilot.pause(0.5)
-            assert rec.loads[1:] == []
+            await until(pilot, lambda: "saving…" in status(app))  # the header says it waits
+            await pilot.pause(3.0)  # longer than any fixed settle loop
+            assert rec.loads[1:] == [] and "saving…" in status(app)
             fh.write(full[len(half):])
         await until(pilot, lambda: [r[0] for r in rows(app)] == ["a", "b", "c"])
-        assert ["a"] not in rec.loads
+        assert ["a"] not in rec.loads and "saving…" not in status(app)
 
 
 def test_open_for_writing(tmp_path):

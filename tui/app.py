@@ -35,7 +35,16 @@ from .core.model import Portfolio
 from .core.perf import FrozenData
 from .core.problems import Problem
 from .core.text import visible
-from .loading import INLINE_DEALS, INLINE_LOAD_BYTES, Job, ScreenData, View, load_view, prepare_view, total_size
+from .loading import (
+    INLINE_LOAD_BYTES,
+    Job,
+    ScreenData,
+    View,
+    load_view,
+    prepare_view,
+    quick_to_evaluate,
+    total_size,
+)
 from .screens.details import DetailsScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -218,12 +227,13 @@ class DealmonApp(App[None]):
         """
         self.loading = True
         self._publish_status(progress=0.0)
+        # A few files load in milliseconds: here, without a thread (and a load still running in
+        # one is superseded); a slow evaluation is then left to a worker.
+        here = total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES
         job = Job(load_view, paths=self.paths, snapshot=snapshot, cache=self._load_cache,
                   as_of_for=self.as_of_for, previous=self.view, sort_index=self.main.sort_index,
-                  progress=self._post_progress())
-        if total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES:
-            # A few files load in milliseconds: here, without a thread (and a load still
-            # running in one is superseded).
+                  progress=self._post_progress(), evaluate_if=quick_to_evaluate if here else lambda p: True)
+        if here:
             self.workers.cancel_group(self, "load")
             try:
                 self._loaded(job.run())
@@ -320,7 +330,7 @@ class DealmonApp(App[None]):
         if portfolio is not None:
             if view is None or view.evaluation.as_of != self.as_of:
                 view = None
-                if len(portfolio.deals) <= INLINE_DEALS:
+                if quick_to_evaluate(portfolio):
                     view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index)
                 else:
                     self._evaluate_in_worker(portfolio)
@@ -372,8 +382,14 @@ class DealmonApp(App[None]):
         if not self.watch_files or self.watch_mode:
             return
         self.watch_mode = "starting"
-        watcher = Watcher(self.paths, on_change=self.reload, on_mode=self._set_watch_mode)
+        watcher = Watcher(self.paths, on_change=self.reload, on_mode=self._set_watch_mode,
+                          on_saving=self._set_saving)
         self.run_worker(watcher.run(baseline), group="watch", exclusive=True, exit_on_error=False)
+
+    def _set_saving(self, saving: bool) -> None:
+        """A writer holds a changed file open: the change is waited for, and the header says so."""
+        self.status = replace(self.status, saving=saving)
+        self._publish_status()
 
     def _set_watch_mode(self, mode: str) -> None:
         if mode != self.watch_mode:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from .core.evaluate import Evaluation, evaluate
+from .core.evaluate import Evaluation, evaluate, uses_business_days
 from .core.loader import LoadCache, LoadResult, load
 from .core.locations import config_files
 from .core.model import Portfolio
@@ -49,6 +49,13 @@ class ScreenData:
         return self.view.evaluation if self.view is not None else None
 
 
+def quick_to_evaluate(portfolio: Portfolio) -> bool:
+    """Whether a new as-of date evaluates within a frame or two: not too many deals, and no
+    business days counted in a holiday calendar (computing holiday years can take seconds)."""
+    return len(portfolio.deals) <= INLINE_DEALS and not any(
+        deal.calendar is not None and uses_business_days(deal) for deal in portfolio.deals.values())
+
+
 @without_gc
 def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_index: int,
                  progress: Callable[[float], None] = lambda fraction: None) -> View:
@@ -74,8 +81,9 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
 
 
 def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_of_for: Callable[[Portfolio], date],
-              previous: View | None, sort_index: int,
-              progress: Callable[[float], None]) -> tuple[LoadResult, Snapshot, View | None]:
+              previous: View | None, sort_index: int, progress: Callable[[float], None],
+              evaluate_if: Callable[[Portfolio], bool] = lambda portfolio: True,
+              ) -> tuple[LoadResult, Snapshot, View | None]:
     """Read, load, evaluate and build the panes' rows: everything but showing them.
 
     Args:
@@ -85,10 +93,12 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
         as_of_for: the as-of date for the loaded portfolio (its zone decides "today").
         previous, sort_index: as for `prepare_view`.
         progress: called with the fraction done (reading the files is the first 80%).
+        evaluate_if: whether to evaluate the loaded portfolio here too (a load on the event
+            loop leaves a slow evaluation to a worker).
 
     Returns:
         The load result, the snapshot (digests only: what is kept), and the view when the
-        load is valid.
+        load is valid and was evaluated.
     """
     if snapshot is None:
         snapshot = take_snapshot(paths)
@@ -96,7 +106,7 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
     snapshot = snapshot.without_contents()
     result = load(paths, contents, lambda f: progress(LOAD_SHARE * f), cache, digests)
     view = None
-    if result.portfolio is not None:
+    if result.portfolio is not None and evaluate_if(result.portfolio):
         view = prepare_view(result.portfolio, as_of_for(result.portfolio), previous, sort_index,
                             lambda f: progress(LOAD_SHARE + (1 - LOAD_SHARE) * f))
     return result, snapshot, view

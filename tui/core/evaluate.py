@@ -361,7 +361,8 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures)
 
 
-def _uses_business_days(deal: Deal) -> bool:
+def uses_business_days(deal: Deal) -> bool:
+    """Whether a duration of the deal counts business days (in its holiday calendar)."""
     notice = deal.notice
     durations = [deal.renewal, notice.period if notice else None,
                  notice.not_before if notice and isinstance(notice.not_before, Duration) else None]
@@ -372,7 +373,7 @@ def _calendar_warning(s: DealState) -> list[Problem]:
     """Business days counted in years the deal's holiday calendar does not know (weekends only
     there): said, not silently assumed."""
     deal = s.deal
-    if deal.calendar is None or deal.loc is None or not _uses_business_days(deal):
+    if deal.calendar is None or deal.loc is None or not uses_business_days(deal):
         return []
     first, last = calendar_years(deal.calendar)
     dates = (s.exit_right_from, s.exit_date, s.term_end, s.notice_deadline, s.earliest_exit_if_notice_today)

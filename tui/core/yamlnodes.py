@@ -122,10 +122,21 @@ def compose(text: str, path: str, problems: Problems,
             what = f"{exc.problem} ({exc.context})"
         problems.error(path, line, col, f"invalid YAML: {what}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, C0 controls)
+        line, col = _line_col(text, exc.position)
+        problems.error(path, line, col, f"invalid YAML: character U+{exc.character:04X} is not allowed "
+                                        f"({exc.reason})")
+        return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked parser errors are rare
         problems.error(path, 1, 1, f"invalid YAML: {exc}")
         return None
     return root
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of the character at `position` (libyaml counts characters)."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 PROGRESS_EVERY = 1 << 16  # events between progress reports (a 10,000-deal file has ~600,000)
@@ -221,7 +232,8 @@ def _compose_events(text: str, path: str, problems: Problems,
             if alias_nodes > MAX_ALIAS_NODES:
                 error(path, line, col, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes")
                 raise _Abort
-            attach(target[0], target[1])
+            # A copy placed at the alias: an error about it points here, not at the anchor.
+            attach(_relocated(target[0], line, col), target[1])
         elif cls is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -231,8 +243,25 @@ def _compose_events(text: str, path: str, problems: Problems,
     return root
 
 
+def _relocated(node: Node, line: int, col: int) -> Node:
+    """A deep copy of `node` with every position at (line, col): what an alias or a merge
+    brings in is reported where it was brought in (SPEC §1, "Positions")."""
+    if isinstance(node, Scalar):
+        return Scalar(node.value, node.plain, line, col)
+    if isinstance(node, Sequence):
+        seq = Sequence(line, col)
+        seq.items = [_relocated(item, line, col) for item in node.items]
+        return seq
+    assert isinstance(node, Mapping)
+    mapping = Mapping(line, col)
+    mapping.items = {name: (Scalar(k.value, k.plain, line, col), _relocated(v, line, col))
+                     for name, (k, v) in node.items.items()}
+    return mapping
+
+
 def _merge(node: Mapping, path: str, problems: Problems) -> None:
-    """YAML merge keys: `<<: *base` (or a list of them) fills keys not given explicitly."""
+    """YAML merge keys: `<<: *base` (or a list of them) fills keys not given explicitly; what
+    it brings in is placed at the merge key."""
     key, value = node.items.pop("<<")
     if not key.plain:
         node.items["<<"] = (key, value)
@@ -243,5 +272,6 @@ def _merge(node: Mapping, path: str, problems: Problems) -> None:
             problems.error(path, source.line, source.col,
                            "a merge (<<) expects a mapping or a list of mappings, found " + describe(source))
             continue
-        for name, pair in source.items.items():
-            node.items.setdefault(name, pair)
+        for name, (k, v) in source.items.items():
+            if name not in node.items:
+                node.items[name] = (Scalar(k.value, k.plain, key.line, key.col), _relocated(v, key.line, key.col))

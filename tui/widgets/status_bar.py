@@ -25,6 +25,7 @@ class Status:
     watch_mode: str = ""  # "watching", "polling (why)", "not watching: why"
     progress: float | None = None  # of a load under way (None: no load under way)
     evaluating: bool = False  # a new as-of date is being evaluated in a worker
+    saving: bool = False  # a writer still holds a changed file open: waiting for it
 
 
 class StatusBar(Widget):
@@ -56,6 +57,8 @@ class StatusBar(Widget):
             line.append(f" · ok {s.deals} deals", style="green")
         if s.watch_mode.startswith(("polling", "not watching")):
             line.append_text(cell(f" · {s.watch_mode}", "yellow"))
+        if s.saving:
+            line.append(" · saving…", style="italic")
         if s.progress is not None:
             line.append(f" · loading… {s.progress:.0%}" if s.progress else " · loading…", style="italic")
         elif s.evaluating:

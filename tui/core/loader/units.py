@@ -97,6 +97,8 @@ def settings_section(path: str, root: Mapping | None) -> SettingsSection | None:
     if root is None or "settings" not in root.items:
         return None
     key, value = root.items["settings"]
+    if isinstance(value, Scalar) and value.is_null:
+        return None  # `settings:` left empty is the same as leaving it out
     ctx = Context(Problems(), Settings())
     ctx.path = path
     read_settings(value, ctx)
@@ -111,6 +113,7 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
     ctx = Context(problems, settings)
     ctx.path = path
     found: list[tuple[str, str, Scalar, Node]] = []
+    misnamed: list[tuple[str, str, Scalar, Node]] = []  # read for their errors only, never kept
     for name, (name_key, value) in (root.items.items() if root is not None else ()):
         if name not in TOP_LEVEL:
             ctx.error(name_key, f"unknown top-level key '{name}'{did_you_mean(name, TOP_LEVEL)}; "
@@ -130,7 +133,13 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
                 else:
                     ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
                                       "and '-', starting with a letter or digit")
+                    misnamed.append((name, ident, id_key, body))
     file_errors, file_warnings = tuple(problems.errors), tuple(problems.warnings)
+    # An entity under an invalid id is not kept, but its own errors are reported all the same.
+    for kind, ident, id_key, body in misnamed:
+        unread = read_definition(kind, ident, id_key, body, ctx)
+        file_errors += unread.errors
+        file_warnings += unread.warnings
     # Sources first, so that everything else can refer to them.
     found.sort(key=lambda f: KINDS.index(f[0]))
     definitions = []
