@@ -1,5 +1,4 @@
-"""Deal details: every field with its source, every claim with its source, and how each
-computed date was derived."""
+"""Deal details: one deal's whole story (`rows.details.details_text`), following reloads."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -9,120 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation, line_figures
-from ..core.model import Portfolio
 from ..core.text import visible
 from ..loading import ScreenData
-from ..rows.cells import DISPUTED_MARK, DISPUTED_STYLE
-
-COMPUTED = (("exit_right_from", "exit right from"), ("exit_date", "exit date"), ("term_end", "term end"),
-            ("notice_deadline", "notice deadline"), ("earliest_exit_if_notice_today", "notice today → exit"))
-
-
-def _source(portfolio: Portfolio, source_id: str | None) -> str:
-    if not source_id:
-        return ""
-    source = portfolio.sources.get(source_id)
-    if source is None:
-        return f"  [source: {source_id}]"
-    dated = f", {source.date}" if source.date else ""
-    return f"  [source: {source_id} — {source.title}{dated}]"
-
-
-def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
-    """The whole details page as one renderable. File text is made visible, never parsed."""
-    deal = s.deal
-    out = Text(end="")
-
-    def heading(title: str) -> None:
-        if out:
-            out.append("\n\n")
-        out.append(title, style="bold underline")
-
-    def row(label: str, value: str, source: str | None = None, field: str | None = None) -> None:
-        out.append("\n")
-        mark = field is not None and (field in s.disputed or any(f.startswith(field + ".") for f in s.disputed))
-        out.append(f"{label:<22}", style="bold")
-        out.append(visible(value), style=DISPUTED_STYLE if mark else None)
-        if mark:
-            out.append(f" {DISPUTED_MARK} disputed", style=DISPUTED_STYLE)
-        if source:
-            out.append(visible(_source(portfolio, source)), style="dim")
-
-    provider = portfolio.providers.get(deal.provider)
-    heading(f"Deal {visible(deal.id)}  ·  {s.status.label}  ·  as of {fmt.day(ev.as_of)}")
-    row("buyer", deal.buyer, field="buyer")
-    row("provider", f"{deal.provider} ({provider.name})" if provider else deal.provider, field="provider")
-    row("signed", str(deal.signed or "—"), field="signed")
-    row("start", str(deal.start), field="start")
-    row("end", str(deal.end or "— (evergreen)"), field="end")
-    row("renewal", str(deal.renewal or "—"), field="renewal")
-    c = deal.commitment
-    if c is not None:
-        per = f"/{c.per}" if c.per else " (no period: read as per year)"
-        row("commitment", f"{fmt.short_money(c.amount, c.currency)}{per} = {fmt.plain_decimal(c.per_year)} "
-                          f"{c.currency}/yr", field="commitment")
-    else:
-        row("commitment", "—", field="commitment")
-    if deal.total_value is not None:
-        row("total value", f"{fmt.plain_decimal(deal.total_value.amount)} {deal.total_value.currency}",
-            field="total_value")
-    n = deal.notice
-    if n is not None:
-        row("notice period", str(n.period), n.source, field="notice.period")
-        row("notice parties", n.parties.label, field="notice.parties")
-        row("notice not before", str(n.not_before or "— (from start)"), field="notice.not_before")
-        row("notice effect", f"{n.effect} ({n.effect.label})", field="notice.effect")
-        if deal.calendar:
-            row("business days", f"calendar {deal.calendar}", field="notice.calendar")
-    else:
-        row("notice", "none: no exit right", field="notice")
-    for served in deal.notices:
-        counted = "counted" if served is s.counted_notice else ("not yet given" if served.given > ev.as_of else "")
-        row("notice served", f"by the {served.by.label} on {fmt.day(served.given)}"
-            + (f" ({counted})" if counted else "") + (f" — {served.note}" if served.note else ""), served.source)
-    row("tags", ", ".join(deal.tags) or "—", field="tags")
-    row("source", deal.source or "—", deal.source)
-    if deal.notes:
-        out.append("\n")
-        out.append(f"{'notes':<22}", style="bold")
-        out.append(visible(deal.notes, one_line=False).replace("\n", "\n" + " " * 22))
-
-    heading("Computed dates (how each was derived)")
-    for name, label in COMPUTED:
-        value = getattr(s, name)
-        row(label, fmt.day(value))
-        why = s.derivations.get(name)
-        if why:
-            out.append(f"\n{'':<22}= {visible(why)}", style="dim")
-
-    heading("Events")
-    for e in s.events or []:
-        out.append(f"\n{fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {e.kind.label}")
-    if not s.events:
-        out.append("\nnone")
-
-    heading("Capacity lines")
-    for line in deal.capacity:
-        fig = line_figures(line, portfolio.facilities)
-        where = f"{line.facility}" if line.facility else "no facility"
-        what = f"{fmt.plain_decimal(line.share * 100)}% of {where}" if line.share is not None else where
-        bounds = ""
-        if line.start or line.until:
-            bounds = f" · from {line.start or 'start'} until {line.until or 'exit'}"
-        row("line", f"{what}: {fmt.accelerators(fig.nonzero())}, {fmt.power(fig.power_mw)}{bounds}", line.source)
-    if not deal.capacity:
-        out.append("\nnone")
-
-    heading("Claims (what other sources say)")
-    for claim in deal.claims:
-        row(claim.field, claim.raw, claim.source)
-        if claim.note:
-            out.append(f"\n{'':<22}{visible(claim.note)}", style="italic")
-    if not deal.claims:
-        out.append("\nnone")
-    return out
+from ..rows.details import details_text
 
 
 class DetailsScreen(Screen[None]):
