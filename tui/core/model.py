@@ -167,7 +167,9 @@ class Deal:
         opens = self.exit_right_opens
         if given < self.start:
             out.append(("given", f"notice given {given}, before the deal starts on {self.start}"))
-        elif opens is not None and given < opens:
+        elif opens is None:
+            out.append(("given", f"notice given {given}, but the exit right never opens (after 9999-12-31)"))
+        elif given < opens:
             out.append(("given", f"notice given {given}, before the exit right opens on {opens}"))
         fixed = self.fixed_end
         if fixed is not None and given > fixed:
