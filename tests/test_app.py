@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from tui.app import DealmonApp
 from tui.panes.deal_terms import DealTermsPane
+from tui.rows.deals import COLUMNS
 from tui.screens.details import DetailsScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.status_bar import StatusBar
@@ -43,6 +44,9 @@ def table_rows(app, table_id):
     return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+PARTIES = [c[0] for c in COLUMNS].index("parties")
+
+
 def status(app) -> str:
     return text_of(app.query_one("#status"))
 
@@ -58,20 +62,25 @@ async def test_three_panes_at_80x24(example):
             widget = app.query_one(pane)
             assert widget.display and widget.region.height >= 6, pane
         assert table_rows(app, "deal-table") == [
-            ["anthropic-spacex", "Anthropic → SpaceX", "±15B USD", "2029-05-31", "±90d either", "active"],
-            ["google-spacex", "Google → SpaceX", "11.04B USD", "2029-06-30", "90d either", "active"],
+            ["anthropic-spacex", "ends 2029-05-31", "914 days", "±open", "2027-02-27", "2029-05-31", "active",
+             "±15B USD", "Anthropic → SpaceX", "2029-05-31", "90d either"],
+            ["google-spacex", "exit opens 2027-01-01", "33 days", "2027-01-01", "2027-04-01", "2029-06-30", "active",
+             "11.04B USD", "Google → SpaceX", "2029-06-30", "90d either"],
         ]
-        assert table_rows(app, "event-table")[0] == ["2027-01-01", "33 days", "ok", "google-spacex: exit right opens"]
-        exits = text_of(app.query_one("#exits"))
-        assert "anthropic-spacex: notice today → exit on 2027-02-27 · provider could end it ≤ 90d" in exits
-        assert "google-spacex: notice today → exit on 2027-04-01" in exits
+        # below 100 columns: the short label, which keeps the key word; the deal id whole
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "33 days", "ok", "google-spacex: exit opens"]
+        exits = text_of(app.query_one("#exits-body"))
+        assert exits.splitlines() == [
+            "anthropic-spacex: notice today → exit on 2027-02-27 · the provider could end it ≤ 90d",
+            # its exit right has not opened: when it can, and what notice then would bring
+            "google-spacex: exit right opens 2027-01-01 → exit on 2027-04-01 at the earliest"]
         totals = text_of(app.query_one("#capacity-totals"))
         assert "At risk ≤90d 340,000 accelerators · 510 MW" in totals
         assert "510 MW · 26.04B USD/yr" in totals
         assert "139% of its revenue" in text_of(app.query_one("#capacity-providers"))
         assert "now" in text_of(app.query_one("#timeline-numbers"))
         assert status(app).startswith(" dealmon  ") and "as of 2026-11-29 (today)" in status(app)
-        assert "loaded 12:00:00" in status(app) and "ok 2 deals" in status(app)
+        assert "loaded 12:00:00" in status(app) and "ok · 2 deals" in status(app)
         # the deal table shows at least 4 rows at 80x24
         assert app.query_one("#deal-table").region.height >= 5
 
@@ -100,16 +109,25 @@ async def test_filter_and_clear(example):
 async def test_sort_cycles_columns(tmp_path):
     body = deal_yaml("start: 2026-01-01\ncommitment: 1M/month")
     body += "  a:\n    buyer: Zed\n    provider: p\n    start: 2026-01-01\n    commitment: 9M/month\n"
+    body += "  a10:\n    buyer: Buyer 10\n    provider: p\n    start: 2026-01-01\n"
+    body += "  a2:\n    buyer: Buyer 2\n    provider: p\n    start: 2026-01-01\n"
     path = write(tmp_path, "d.yaml", body)
     app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "d"]  # by id
-        await pilot.press("s")
-        assert [r[0] for r in table_rows(app, "deal-table")] == ["d", "a"]  # by parties: B < Zed
-        await pilot.press("s")
-        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "d"]  # commitment, largest first
-        assert "sort: commitment" in str(app.query_one(DealTermsPane).border_title)
+        title = lambda: str(app.query_one(DealTermsPane).border_title)  # noqa: E731
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "a2", "a10", "d"]  # by id, naturally
+        assert "sort: id ▲" in title()
+        await pilot.press("S")  # reversed
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d", "a10", "a2", "a"] and "sort: id ▼" in title()
+        while "sort: buyer → provider" not in title():
+            await pilot.press("s")
+        # natural order of names: Buyer 2 before Buyer 10; B before Zed
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["d", "a2", "a10", "a"]
+        while "sort: commit/yr" not in title():
+            await pilot.press("s")
+        assert [r[0] for r in table_rows(app, "deal-table")][:2] == ["a", "d"]  # largest first
+        assert "commit/yr▲" in app.query_one("#deal-table").header_labels  # the sorted column is marked
 
 
 async def test_details_and_back_keeps_the_cursor(example):
@@ -161,7 +179,8 @@ async def test_time_travel_days_months_and_today(example):
         assert app.as_of == date(2027, 3, 31)  # anchored: not Mar 28
         await pilot.press("left_curly_bracket", "left_curly_bracket", "left_curly_bracket")
         assert app.as_of == date(2026, 12, 31)
-        assert table_rows(app, "event-table")[0] == ["2027-01-01", "1 day", "critical", "google-spacex: exit right opens"]
+        assert table_rows(app, "event-table")[0] == ["2027-01-01", "1 day", "critical",
+                                                     "google-spacex: exit right opens"]
         await pilot.press("right_square_bracket")
         assert app.as_of == date(2027, 1, 1)  # the exit right is open now: no longer an event
         assert [r[0] for r in table_rows(app, "event-table")] == ["2029-05-31", "2029-06-30"]
@@ -206,7 +225,7 @@ async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
         errors = text_of(app.query_one("#errors-body"))
         assert f"{path}:8:12: start: expected a date YYYY-MM-DD, found '2026-02-30'" in errors
         assert f"{path}:9:14: renewal: expected a duration" in errors
-        assert "INVALID: 2 error(s)" in status(app)
+        assert "INVALID: 2 errors in the files" in status(app)
         write(tmp_path, "d.yaml", deal_yaml("start: 2026-02-28"))
         await pilot.press("r")
         await loaded(pilot)
@@ -218,7 +237,7 @@ async def test_bad_config_at_startup_lists_errors_then_recovers(tmp_path):
         await loaded(pilot)
         assert app.query_one("#panes").display and app.query_one("#errors").display
         assert [r[0] for r in table_rows(app, "deal-table")] == ["d"]
-        assert "STALE: 1 error(s)" in status(app)
+        assert "STALE: 1 error in the files" in status(app)
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -246,7 +265,7 @@ async def test_hostile_text_is_shown_literally(tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
         rows = table_rows(app, "deal-table")
-        assert [r[1] for r in rows] == [
+        assert [r[PARTIES] for r in rows] == [
             "Space[/]X → [@click=app.quit]Prov[/]", "[bold]x → [@click=app.quit]Prov[/]",
             "[link=https://x]x[/link] → [@click=app.quit]Prov[/]", "[@click=app.quit]x → [@click=app.quit]Prov[/]",
             "␛[2Jwipe → [@click=app.quit]Prov[/]", "<U+009B>31mred → [@click=app.quit]Prov[/]",
@@ -295,7 +314,8 @@ async def test_help_and_palette_list_the_keys(example):
         lines = text_of(app.screen.query_one(Static)).splitlines()
         # Each key with its own words, from the bindings (whole lines: "r " is in "filter ").
         for key, what in [("q", "quit dealmon"), ("r", "read the files again now"),
-                          ("/", "filter deals by id, party, facility or tag"), ("s", "cycle the deal table's sort column"),
+                          ("/", "filter deals by id, party, facility or tag"), ("s", "sort the deal table by the next column (▲ shows which)"),
+                          ("S", "reverse the deal table's sort order (▲/▼)"),
                           ("⏎", "open the row under the cursor (deal details)"), ("esc", "clear the filter"),
                           ("[", "as-of date − 1 day"), ("]", "as-of date + 1 day"),
                           ("}", "as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
@@ -308,7 +328,7 @@ async def test_help_and_palette_list_the_keys(example):
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         for title, help in [("Read the files again now", "Reload (r)"), ("As-of date + 1 day", "+day (])"),
                             ("Filter deals by id, party, facility or tag", "Filter (/)"),
-                            ("Cycle the deal table's sort column", "Sort (s)"),
+                            ("Sort the deal table by the next column (▲ shows which)", "Sort (s)"),
                             ("Back to today (follows the clock again)", "Today (t)"), ("This help: every key", "Help (?)")]:
             assert commands.get(title) == help, title
         # A command runs its binding's action: the palette's "+1 day" moves the date.
@@ -340,7 +360,7 @@ async def test_exits_list_the_soonest_first_and_stay_short(tmp_path):
     app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock(), watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        lines = text_of(app.query_one("#exits")).splitlines()
+        lines = text_of(app.query_one("#exits-body")).splitlines()
         assert lines[0].startswith("d39: notice today → exit on 2027-01-29")  # 61 days: the soonest
         assert len(lines) == 31 and lines[-1].startswith("… and 10 more deals")
 

@@ -11,6 +11,7 @@ from tui.app import DealmonApp
 from tui.core.changes import compare
 from tui.core.evaluate import evaluate
 from tui.core.loader import LoadCache, load
+from tui.rows.deals import COLUMNS
 from tui.widgets.virtual_table import VirtualTable
 
 T = date(2026, 11, 29)
@@ -81,17 +82,20 @@ async def test_a_reload_keeps_unchanged_rows_and_follows_a_renamed_provider(tmp_
         await loaded(pilot)
         after = table.rows
         assert after["a"] is before["a"] and after["b"] is before["b"]  # not rebuilt
-        assert after["c"][1][0] == "Delta → Provider P"
+        assert after["c"][PARTIES][0] == "Delta → Provider P"
         assert all(events.rows[k] is row for k, row in event_rows.items() if k[0] != "c")
-        assert table.column_widths[1] == len("Delta → Provider P") + 1  # the widths follow the rows
+        assert table.column_widths[PARTIES] == len("Delta → Provider P") + 1  # the widths follow the rows
 
         (d / "0-providers.yaml").write_text(PROVIDERS.replace("Provider P", "Provider Q"))
         app.reload()
         await loaded(pilot)
-        assert [table.rows[i][1][0] for i in "abc"] == [
+        assert [table.rows[i][PARTIES][0] for i in "abc"] == [
             "Alpha → Provider Q", "Beta → Provider Q", "Delta → Provider Q"]
         await pilot.press("slash", *"site f")  # facility names are searched: still all three
         assert table.row_count == 3
+
+
+PARTIES = [c[0] for c in COLUMNS].index("parties")
 
 
 def days_number(text: str) -> int:

@@ -206,8 +206,8 @@ def test_monitor_over_ssh_keys_reload_and_quit(session, tmp_path):
     s.keys("t")
     s.wait_for("(today)")
     deals = tmp_path / "config" / "deals.yaml"
-    deals.write_text(deals.read_text().replace("buyer: Google", "buyer: Alphabet"))
-    s.wait_for("Alphabet → SpaceX")
+    deals.write_text(deals.read_text().replace("google-spacex:", "alphabet-spacex:"))
+    s.wait_for("alphabet-spacex")
     pid = s.app_pid()
     s.keys("q")
     assert gone_within(pid)

@@ -81,7 +81,7 @@ class DealmonApp(App[None]):
         Binding("right_square_bracket", "day(1)", "+day", tooltip="as-of date + 1 day"),
         Binding("left_curly_bracket", "month(-1)", "−month", show=False,
                 tooltip="as-of date − 1 month (anchored: Mar 31 → Feb 28 → Jan 31)"),
-        Binding("right_curly_bracket", "month(1)", "+month",
+        Binding("right_curly_bracket", "month(1)", "+month", show=False,
                 tooltip="as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
         Binding("t", "today", "Today", tooltip="back to today (follows the clock again)"),
         Binding("question_mark", "help", "Help", tooltip="this help: every key"),
@@ -188,10 +188,13 @@ class DealmonApp(App[None]):
     def as_of(self) -> date:
         return self.as_of_for(self.portfolio)
 
+    def today_for(self, portfolio: Portfolio | None) -> date:
+        """Today in the portfolio's zone."""
+        return today_in(zone_name(portfolio.settings.timezone if portfolio else None), self.now())
+
     def as_of_for(self, portfolio: Portfolio | None) -> date:
         """The fixed date, else today in the portfolio's zone (a new one may have another)."""
-        zone = zone_name(portfolio.settings.timezone if portfolio else None)
-        return self.as_of_state.on(today_in(zone, self.now()))
+        return self.as_of_state.on(self.today_for(portfolio))
 
     def tick(self) -> None:
         """The app-wide tick: move to the new day at midnight, without a restart."""
@@ -232,7 +235,8 @@ class DealmonApp(App[None]):
         here = total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES
         job = Job(load_view, paths=self.paths, snapshot=snapshot, cache=self._load_cache,
                   as_of_for=self.as_of_for, previous=self.view, sort_index=self.main.sort_index,
-                  progress=self._post_progress(), evaluate_if=quick_to_evaluate if here else lambda p: True)
+                  progress=self._post_progress(), evaluate_if=quick_to_evaluate if here else lambda p: True,
+                  today_for=self.today_for)
         if here:
             self.workers.cancel_group(self, "load")
             try:
@@ -331,7 +335,7 @@ class DealmonApp(App[None]):
             if view is None or view.evaluation.as_of != self.as_of:
                 view = None
                 if quick_to_evaluate(portfolio):
-                    view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index)
+                    view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today)
                 else:
                     self._evaluate_in_worker(portfolio)
             if view is not None:
@@ -349,7 +353,8 @@ class DealmonApp(App[None]):
             return
         self.evaluating = True
         job = Job(lambda portfolio, **inputs: (portfolio, prepare_view(portfolio, **inputs)),
-                  portfolio=portfolio, as_of=self.as_of, previous=self.view, sort_index=self.main.sort_index)
+                  portfolio=portfolio, as_of=self.as_of, previous=self.view, sort_index=self.main.sort_index,
+                  today=self._today)
         self.run_worker(job.run, group="view", thread=True, exit_on_error=False)
 
     def _view_done(self, state: WorkerState, worker: Worker[Any]) -> None:

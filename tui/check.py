@@ -70,6 +70,6 @@ def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
     if args.format == "json":
         stdout = json.dumps(to_json(ev, zone, warnings), ensure_ascii=True, separators=(",", ":")) + "\n"
     else:
-        stdout = text_report(ev, zone, label, as_of == now, within, warnings)
+        stdout = text_report(ev, zone, label, as_of == now, within, warnings, portfolio.providers)
     code = 1 if any(e.days_left <= within for e in ev.events) else 0
     return {"exit": code, "stdout": stdout, "stderr": "", "zone": zone, "today": now.isoformat()}

@@ -58,7 +58,7 @@ def quick_to_evaluate(portfolio: Portfolio) -> bool:
 
 @without_gc
 def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_index: int,
-                 progress: Callable[[float], None] = lambda fraction: None) -> View:
+                 progress: Callable[[float], None] = lambda fraction: None, today: date | None = None) -> View:
     """Evaluate and build every pane's rows, touching no widget (callable from a worker).
 
     Args:
@@ -68,6 +68,7 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
             `evaluate()` and the row builders).
         sort_index: the deal table's sort order, sorted here rather than on the UI thread.
         progress: called with the fraction done.
+        today: the real date, when the as-of date may be another (the exits' wording).
 
     Returns:
         The evaluation and the rows of every pane.
@@ -76,13 +77,14 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
     progress(0.5)
     deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
     progress(0.75)
-    event_rows = build_event_rows(ev, previous.event_rows if previous else None)
+    event_rows = build_event_rows(ev, previous.event_rows if previous else None, today, portfolio)
     return View(ev, deal_rows, event_rows)
 
 
 def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_of_for: Callable[[Portfolio], date],
               previous: View | None, sort_index: int, progress: Callable[[float], None],
               evaluate_if: Callable[[Portfolio], bool] = lambda portfolio: True,
+              today_for: Callable[[Portfolio], date | None] = lambda portfolio: None,
               ) -> tuple[LoadResult, Snapshot, View | None]:
     """Read, load, evaluate and build the panes' rows: everything but showing them.
 
@@ -95,6 +97,7 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
         progress: called with the fraction done (reading the files is the first 80%).
         evaluate_if: whether to evaluate the loaded portfolio here too (a load on the event
             loop leaves a slow evaluation to a worker).
+        today_for: the real date for the loaded portfolio (see `prepare_view`).
 
     Returns:
         The load result, the snapshot (digests only: what is kept), and the view when the
@@ -108,7 +111,7 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
     view = None
     if result.portfolio is not None and evaluate_if(result.portfolio):
         view = prepare_view(result.portfolio, as_of_for(result.portfolio), previous, sort_index,
-                            lambda f: progress(LOAD_SHARE + (1 - LOAD_SHARE) * f))
+                            lambda f: progress(LOAD_SHARE + (1 - LOAD_SHARE) * f), today_for(result.portfolio))
     return result, snapshot, view
 
 

@@ -15,7 +15,7 @@ from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice
 from .numbers import exact
 from .perf import without_gc
 from .problems import Problem
-from .words import Band, Effect, EventKind, Status
+from .words import Band, Effect, EventKind, Parties, Status
 
 TIMELINE_MONTHS = 24
 
@@ -465,3 +465,57 @@ def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date,
     capacity = Capacity(totals, dict(sorted(commitment.items())), ending, at_risk, by_provider,
                         by_facility, list(zip(dates, timeline, strict=True)))
     return capacity, warnings, figures_of
+
+
+# --- what each event asks of the user (SPEC §3, "Event words") ---------------------------------
+
+def who_may_give_notice(deal: Deal, provider_name: str) -> str:
+    """'either party', the buyer's text, or the provider's name."""
+    notice = deal.notice
+    if notice is None or notice.parties is Parties.EITHER:
+        return "either party"
+    return deal.buyer if notice.parties is Parties.BUYER else provider_name
+
+
+def event_asks(e: Event, s: DealState, provider_name: str) -> str:
+    """What event `e` of deal `s` asks of the user, in the words of SPEC §3's table."""
+    deal, kind = s.deal, e.kind
+    if kind is EventKind.START:
+        return "capacity and fees begin"
+    if kind is EventKind.TERM_END:
+        return "the deal ends"
+    if kind is EventKind.NOTICE:
+        return "the assumed notice goes out"
+    if kind is EventKind.EXIT:
+        served = s.counted_notice
+        if served is None:
+            return "the deal ends"
+        return f"the deal ends on notice given by the {served.by.label} on {served.given.isoformat()}"
+    terms = _Terms(deal)
+    if kind is EventKind.RENEWAL:
+        k, _ = terms.first_end_from(e.date)
+        following = terms.end_k(k + 1) if k is not None else None
+        return f"the term renews to {_day(following)}"
+    notice = deal.notice
+    assert notice is not None, "exit rights and notice deadlines come from notice terms"
+    if kind is EventKind.EXIT_RIGHT:
+        earliest = add(e.date, notice.period, deal.calendar)
+        if notice.effect is Effect.TERM_END:
+            k, _ = terms.first_deadline_from(e.date)
+            earliest = terms.end_k(k) if k is not None else None
+            then = f"the matching term end, {_day(earliest)}"
+        else:
+            fixed = deal.fixed_end
+            then = _day(fixed if fixed is not None and (earliest is None or earliest > fixed) else earliest)
+        return (f"from this day {who_may_give_notice(deal, provider_name)} may give notice ({notice.period}; "
+                f"earliest exit {then})")
+    # the notice deadline: notice by this day ends the deal at end_k, else it renews to end_k+1
+    k, _ = terms.first_deadline_from(e.date)
+    if k is None:
+        return "serve notice by this day"
+    return (f"serve notice by this day to end the deal at {_day(terms.end_k(k))}; otherwise the term "
+            f"renews to {_day(terms.end_k(k + 1))}")
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d is not None else "never (after 9999-12-31)"

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
-from .evaluate import Evaluation, Figures
+from .evaluate import Evaluation, Figures, event_asks
+from .model import Provider
 from .problems import Problem
 from .text import visible
 
@@ -71,7 +72,7 @@ def errors_json(errors: list[Problem]) -> dict[str, Any]:
 
 
 def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, within: int,
-                warnings: list[Problem]) -> str:
+                warnings: list[Problem], providers: dict[str, Provider] | None = None) -> str:
     """A compact report for a terminal or a cron e-mail. All file text goes through visible()."""
     out: list[str] = []
     when = fmt.day(ev.as_of) + ("" if today_is_as_of else " (not today)")
@@ -100,8 +101,11 @@ def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, wit
     if due:
         out.append(f"{len(due)} event(s) within {within} days:")
         for e in due:
+            state = ev.deals[e.deal]
+            provider = (providers or {}).get(state.deal.provider)
+            asks = event_asks(e, state, provider.name if provider else state.deal.provider)
             out.append(f"  {fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {visible(e.deal)} "
-                       f"{e.kind.label}")
+                       f"{e.kind.label}: {visible(asks)}")
     else:
         out.append(f"no events within {within} days")
     for w in warnings:

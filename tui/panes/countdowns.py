@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
-from ..rows.events import COLUMNS, EventRows, build_event_rows
+from ..rows.cells import cell
+from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows
 from ..widgets.virtual_table import VirtualTable
 
 
@@ -23,7 +24,9 @@ class CountdownsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="event-table")
-        yield Static(id="exits")
+        yield Static(id="event-asks")
+        with VerticalScroll(id="exits"):
+            yield Static(id="exits-body")
 
     @property
     def table(self) -> VirtualTable:
@@ -40,7 +43,29 @@ class CountdownsPane(Vertical):
         if prepared is None or prepared.evaluation is not ev:
             prepared = build_event_rows(ev, self.prepared)
         self.prepared = prepared
+        self._show_rows()
         rows = prepared.rows
-        self.table.show_rows(rows, widths=prepared.widths)  # ev.events is already in date order
         self.border_title = f"Countdowns · {len(rows)} event{'' if len(rows) == 1 else 's'}"
-        self.query_one("#exits", Static).update(prepared.exits)
+        self.query_one("#exits-body", Static).update(prepared.exits)
+
+    def _show_rows(self) -> None:
+        """The full labels from FULL_LABELS_FROM columns, the short ones below (in date order)."""
+        prepared = self.prepared
+        if prepared is None:
+            return
+        if self.app.size.width >= FULL_LABELS_FROM:
+            self.table.show_rows(prepared.rows, widths=prepared.widths)
+        else:
+            self.table.show_rows(prepared.short_rows, widths=prepared.short_widths)
+
+    def on_resize(self) -> None:
+        self._show_rows()
+
+    def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
+        """Under the table: what the event under the cursor asks (SPEC §3's words)."""
+        prepared, key = self.prepared, message.row_key
+        if prepared is None or not isinstance(key, tuple):
+            return
+        deal, _kind, day = key
+        asks = prepared.asks.get(key, "")
+        self.query_one("#event-asks", Static).update(cell(f"{deal}, {day}: {asks}", "italic"))

@@ -28,6 +28,7 @@ class DealTermsPane(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sort_index = 0
+        self.descending = False
         self.filter_text = ""
         self.prepared: DealRows | None = None  # the rows on show
 
@@ -62,18 +63,25 @@ class DealTermsPane(Vertical):
             return
         # Filter a precomputed order with precomputed haystacks: a keystroke on 10,000 deals
         # is a substring test per deal, no re-sort, no new cells.
-        self.table.show_rows(prepared.matching(self.sort_index, self.filter_text.casefold()),
+        self.table.show_rows(prepared.matching(self.sort_index, self.filter_text.casefold(), self.descending),
                              widths=prepared.widths)
+        self.table.mark_column(self.sort_index, "▼" if self.descending else "▲")
         rows_shown = self.table.row_count
         total = len(prepared.built)
         shown = f"{rows_shown} of {total}" if self.filter_text else f"{total}"
-        title = f"Deal terms ({shown}) · sort: {SORTS[self.sort_index]}"
+        title = f"Deal terms ({shown}) · sort: {COLUMNS[self.sort_index][1]} {'▼' if self.descending else '▲'}"
         if self.filter_text:
             title += f" · filter: {self.filter_text}"
         self.border_title = cell(title)
 
     def cycle_sort(self) -> None:
+        """Sort by the next column (ascending)."""
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.descending = False
+        self._render_rows()
+
+    def reverse_sort(self) -> None:
+        self.descending = not self.descending
         self._render_rows()
 
     @property

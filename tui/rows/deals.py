@@ -1,17 +1,30 @@
 """The deal terms table's rows: one per deal, with its filter text and its sort orders."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ..core import formatting as fmt
 from ..core.evaluate import DealState, Evaluation
 from ..core.model import Portfolio, Provider
 from ..core.words import Effect
-from .cells import STATUS_STYLE, Cell, disputed, measure, table_cell
+from .cells import BAND_STYLE, STATUS_STYLE, Cell, disputed, measure, table_cell
 
-COLUMNS = [("id", "id"), ("parties", "buyer → provider"), ("commitment", "commit/yr"),
-           ("term", "term ends"), ("notice", "notice"), ("status", "status")]
-SORTS = ("id", "parties", "commitment", "term", "notice", "status")
+# The columns in the order they matter: what happens next and when, when each side can leave,
+# then the terms. Every column sorts (`s` cycles, `S` reverses).
+COLUMNS = [("id", "id"), ("next", "next event"), ("left", "left", "right"), ("right", "exit right"),
+           ("exit_if", "notice today→"), ("exit", "exit date"), ("status", "status"),
+           ("commitment", "commit/yr", "right"), ("parties", "buyer → provider"), ("term", "term ends"),
+           ("notice", "notice")]
+SORTS = tuple(column[0] for column in COLUMNS)
+NUMBER_RUN = re.compile(r"([0-9]+)")
+
+
+def natural(text: str) -> tuple[Any, ...]:
+    """A sort key that puts 'Buyer 2' before 'Buyer 10' (case-folded)."""
+    return tuple(int(part) if part.isdigit() else part for part in NUMBER_RUN.split(text.casefold()))
 
 
 def term_text(s: DealState) -> str:
@@ -47,36 +60,67 @@ def haystack(s: DealState, portfolio: Portfolio) -> str:
     return "\0".join(hay).casefold()  # NUL: a needle never matches across two fields
 
 
+def _day_key(d: date | None) -> tuple[bool, str]:
+    return (d is None, d.isoformat() if d is not None else "")
+
+
 def sort_value(s: DealState, column: str) -> Any:
+    """The key of deal `s` in `column` (missing values last)."""
     deal = s.deal
-    if column == "parties":
-        return (deal.buyer.casefold(), deal.provider)
+    if column == "id":
+        return natural(deal.id)
+    if column == "next" or column == "left":
+        nxt = s.next_event
+        return _day_key(nxt.date if nxt else None)
+    if column == "right":
+        return _day_key(s.exit_right_from if s.deal.notice is not None else None)
+    if column == "exit_if":
+        return _day_key(s.earliest_exit_if_notice_today)
+    if column == "exit":
+        return _day_key(s.exit_date)
+    if column == "status":
+        return s.status.rank
     if column == "commitment":
         c = deal.commitment
         return (c is None, c.currency if c else "", -(c.per_year if c else 0))
+    if column == "parties":
+        return (natural(deal.buyer), natural(deal.provider))
     if column == "term":
-        end = s.term_end or s.exit_date
-        return (end is None, end.isoformat() if end else "")
+        return _day_key(s.term_end or s.exit_date)
     if column == "notice":
-        e = s.earliest_exit_if_notice_today
-        return (e is None, e.isoformat() if e else "")
-    if column == "status":
-        return s.status.rank
+        return (deal.notice is None, notice_text(s))
     return ()
 
 
-def deal_row(s: DealState, provider: Provider | None) -> tuple[Cell, ...]:
+def exit_right_text(s: DealState, as_of: date) -> str:
+    """When the exit right opens: 'open' (it has), its date, 'never' (after 9999), 'none'."""
+    if s.deal.notice is None:
+        return "none"
+    opens = s.exit_right_from
+    if opens is None:
+        return "never"
+    return "open" if opens <= as_of else fmt.day(opens)
+
+
+def deal_row(s: DealState, provider: Provider | None, as_of: date) -> tuple[Cell, ...]:
     deal = s.deal
     parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
     c = deal.commitment
     commitment = fmt.short_money(c.per_year, c.currency) if c else "—"
+    nxt = s.next_event
     return (
         table_cell(deal.id, "bold"),
-        table_cell(parties),
-        disputed(commitment, "commitment" in s.disputed),
-        disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
-        disputed(notice_text(s), any(f == "notice" or f.startswith("notice.") for f in s.disputed)),
+        table_cell(f"{nxt.kind.short} {fmt.day(nxt.date)}" if nxt else "—"),
+        (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", ""),
+        disputed(exit_right_text(s, as_of), any(f == "notice.not_before" for f in s.disputed)),
+        table_cell(fmt.day(s.earliest_exit_if_notice_today)),
+        table_cell(fmt.day(s.exit_date)),
         table_cell(s.status.label, STATUS_STYLE[s.status]),
+        disputed(commitment, "commitment" in s.disputed),
+        table_cell(parties),
+        disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
+        disputed(notice_text(s), any(f in ("notice", "notice.period", "notice.parties", "notice.effect")
+                                     for f in s.disputed)),
     )
 
 
@@ -95,20 +139,24 @@ class DealRows:
         self.built = built
         self.names = names  # the providers and facilities the rows were built with
         self.widths = {ident: entry[3] for ident, entry in built.items()}
-        self._orders: dict[int, list[str]] = {0: list(built)}  # sort index -> ids (0: id order)
+        self._orders: dict[int, list[str]] = {}  # sort index -> ids, ascending
 
-    def order(self, sort_index: int) -> list[str]:
+    def order(self, sort_index: int, descending: bool = False) -> list[str]:
         """All deal ids in the order of SORTS[sort_index], sorted once per evaluation."""
         if sort_index not in self._orders:
             column = SORTS[sort_index]
             built = self.built
-            self._orders[sort_index] = sorted(built, key=lambda i: (sort_value(built[i][0], column), i))
-        return self._orders[sort_index]
+            self._orders[sort_index] = sorted(built, key=lambda i: (sort_value(built[i][0], column), natural(i)))
+        order = self._orders[sort_index]
+        return order[::-1] if descending else order
 
-    def matching(self, sort_index: int, needle: str) -> dict[str, tuple[Cell, ...]]:
-        """The rows whose filter text holds `needle` (case-folded), in sort order."""
+    def matching(self, sort_index: int, needle: str, descending: bool = False,
+                 keep: Callable[[str], bool] | None = None) -> dict[str, tuple[Cell, ...]]:
+        """The rows whose filter text holds `needle` (case-folded) and that `keep` keeps, in
+        sort order."""
         built = self.built
-        return {ident: built[ident][1] for ident in self.order(sort_index) if not needle or needle in built[ident][2]}
+        return {ident: built[ident][1] for ident in self.order(sort_index, descending)
+                if (not needle or needle in built[ident][2]) and (keep is None or keep(ident))}
 
 
 def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | None,
@@ -122,7 +170,7 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
     for ident, s in ev.deals.items():
         entry = reuse.get(ident)
         if entry is None or entry[0] is not s:
-            row = deal_row(s, portfolio.providers.get(s.deal.provider))
+            row = deal_row(s, portfolio.providers.get(s.deal.provider), ev.as_of)
             entry = (s, row, haystack(s, portfolio), measure(row))
         built[ident] = entry
     rows = DealRows(ev, built, names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation, line_figures
+from ..core.evaluate import DealState, Evaluation, event_asks, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
 from .cells import DISPUTED_MARK, DISPUTED_STYLE
@@ -92,8 +92,10 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
             out.append(f"\n{'':<22}= {visible(why)}", style="dim")
 
     heading("Events")
+    provider_name = provider.name if provider else deal.provider
     for e in s.events or []:
         out.append(f"\n{fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {e.kind.label}")
+        out.append(f"\n{'':<22}{visible(event_asks(e, s, provider_name))}", style="italic")
     if not s.events:
         out.append("\nnone")
 

@@ -6,24 +6,29 @@ from datetime import date
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import Evaluation, Event
+from ..core.evaluate import DealState, Evaluation, Event, event_asks
+from ..core.model import Portfolio
 from ..core.words import Status
 from .cells import BAND_STYLE, Cell, cell, measure, table_cell
 
-COLUMNS = [("date", "date"), ("days", "days", "right"), ("band", "band"), ("event", "deal: event")]
+COLUMNS = [("date", "date"), ("days", "left", "right"), ("band", "band"), ("event", "deal: event")]
+FULL_LABELS_FROM = 100  # columns: from here the full label of SPEC §3, below the short form
 EXITS_SHOWN = 30
 
 EventKey = tuple[str, str, date]  # (deal, kind, date)
-EventEntry = tuple[Event, tuple[Cell, ...], tuple[int, ...]]  # (event, row, cell widths)
+# (event, row with the full label, its cell widths, row with the short label, its widths)
+EventEntry = tuple[Event, tuple[Cell, ...], tuple[int, ...], tuple[Cell, ...], tuple[int, ...]]
 
 
-def event_row(e: Event) -> tuple[Cell, ...]:
+def event_row(e: Event, short: bool = False) -> tuple[Cell, ...]:
+    """date, days left, band, "deal: label" — the short label (`EventKind.short`) keeps the key
+    word; the deal id is never shortened."""
     style = BAND_STYLE[e.level]
     return (
         (fmt.day(e.date), ""),
         (fmt.days(e.days_left), style),
         (e.level.label, style),
-        table_cell(f"{e.deal}: {e.kind.label}"),
+        table_cell(f"{e.deal}: {e.kind.short if short else e.kind.label}"),
     )
 
 
@@ -36,10 +41,17 @@ class EventRows:
         self.built = built
         self.rows = {key: entry[1] for key, entry in built.items()}
         self.widths = {key: entry[2] for key, entry in built.items()}
+        self.short_rows = {key: entry[3] for key, entry in built.items()}
+        self.short_widths = {key: entry[4] for key, entry in built.items()}
         self.exits = exits
+        self.asks: dict[EventKey, str] = {}  # what each event asks of the user (SPEC §3)
 
 
-def build_event_rows(ev: Evaluation, previous: EventRows | None) -> EventRows:
+def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | None = None,
+                     portfolio: Portfolio | None = None) -> EventRows:
+    """The rows of `ev`; `today`: the real date (when the as-of date is another, the exits say
+    "notice on <as-of date>", not "notice today"); `portfolio`: for the providers' names in what
+    each event asks."""
     built: dict[EventKey, EventEntry] = {}
     reuse = previous.built if previous is not None else {}
     for e in ev.events:
@@ -47,13 +59,43 @@ def build_event_rows(ev: Evaluation, previous: EventRows | None) -> EventRows:
         entry = reuse.get(key)
         # Events are immutable: the same event object (from a reused deal state) keeps its row.
         if entry is None or entry[0] is not e:
-            row = event_row(e)
-            entry = (e, row, measure(row))
+            row, short = event_row(e), event_row(e, short=True)
+            entry = (e, row, measure(row), short, measure(short))
         built[key] = entry
-    return EventRows(ev, built, exits_text(ev))
+    rows = EventRows(ev, built, exits_text(ev, today))
+    providers = portfolio.providers if portfolio is not None else {}
+    for key, entry in built.items():
+        e = entry[0]
+        state = ev.deals[e.deal]
+        provider = providers.get(state.deal.provider)
+        rows.asks[key] = event_asks(e, state, provider.name if provider else state.deal.provider)
+    return rows
 
 
-def exits_text(ev: Evaluation) -> Text:
+def exit_words(s: DealState, as_of: date, today: date | None = None) -> str:
+    """What notice would do for deal `s`, in words: 'notice today → exit on …', or why not."""
+    when = "today" if today is None or today == as_of else f"on {fmt.day(as_of)}"
+    deal, exit_on = s.deal, s.earliest_exit_if_notice_today
+    if s.counted_notice is not None:
+        return f"notice served {fmt.day(s.counted_notice.given)} by the {s.counted_notice.by.label} → exit on " \
+               f"{fmt.day(s.exit_date)}"
+    if deal.notice is None:
+        if deal.fixed_end is not None:
+            return f"no exit right · the term ends {fmt.day(deal.fixed_end)}"
+        if deal.end is None:
+            return "no exit right · evergreen, no end"
+        return f"no exit right · renews at {fmt.day(s.term_end)}"
+    opens = s.exit_right_from
+    if opens is None:
+        return "the exit right never opens (after 9999-12-31)"
+    if exit_on is None:
+        return "no exit reachable by notice"
+    if opens > as_of:
+        return f"exit right opens {fmt.day(opens)} → exit on {fmt.day(exit_on)} at the earliest"
+    return f"notice {when} → exit on {fmt.day(exit_on)}"
+
+
+def exits_text(ev: Evaluation, today: date | None = None) -> Text:
     """Per deal, the exit that notice given today would bring, the soonest first; a long
     portfolio shows the first EXITS_SHOWN (the rest are in each deal's details): a Static of
     thousands of lines is slow to lay out."""
@@ -63,21 +105,12 @@ def exits_text(ev: Evaluation) -> Text:
     live = [s for s in ev.deals.values() if s.status is not Status.ENDED]
     live.sort(key=lambda s: (s.notice_exit or date.max, s.id))
     for s in live[:EXITS_SHOWN]:
-        exit_on = s.earliest_exit_if_notice_today
-        if s.counted_notice is not None:
-            what = f"notice served {fmt.day(s.counted_notice.given)} → exit on {fmt.day(s.exit_date)}"
-        elif exit_on is not None and s.deal.notice is not None:
-            what = f"notice today → exit on {fmt.day(exit_on)}"
-        elif exit_on is not None:
-            what = f"no exit right · term ends {fmt.day(exit_on)}"
-        else:
-            what = "no exit right · renews"
         if out:
             out.append("\n")
         out.append_text(cell(s.id, "bold"))
-        out.append_text(cell(f": {what}"))
+        out.append_text(cell(f": {exit_words(s, ev.as_of, today)}"))
         if s.other_side_can_end:
-            out.append(f" · {other.label} could end it ≤ {horizon}d", style="bold yellow")
+            out.append(f" · the {other.label} could end it ≤ {horizon}d", style="bold yellow")
     if len(live) > EXITS_SHOWN:
         out.append(f"\n… and {len(live) - EXITS_SHOWN:,} more deals (enter on a deal shows its exit)",
                    style="italic")

@@ -22,6 +22,7 @@ from .details import DetailsScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
+SHORT_HEIGHT = 34  # below: the per-deal exits list under the countdowns gives way to the events
 
 
 class MainScreen(Screen[None]):
@@ -29,14 +30,15 @@ class MainScreen(Screen[None]):
     below 80×24 a plain message instead (the layout classes come from the breakpoints)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (WIDE_WIDTH, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="filter deals by id, party, facility or tag"),
-        Binding("s", "sort", "Sort", tooltip="cycle the deal table's sort column"),
+        Binding("s", "sort", "Sort", tooltip="sort the deal table by the next column (▲ shows which)"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the deal table's sort order (▲/▼)"),
         Binding("enter", "details", "Details", tooltip="every field, source, claim and derivation of the deal"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
     ]
-    DATA_ACTIONS = frozenset({"filter", "sort", "details"})  # need data on screen
+    DATA_ACTIONS = frozenset({"filter", "sort", "reverse_sort", "details"})  # need data on screen
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,12 +94,13 @@ class MainScreen(Screen[None]):
         if not errors:
             return
         text = Text(end="")
+        many = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
         if self.data.portfolio is None:
-            text.append(f"The config has {len(errors)} error(s); nothing to show yet. "
-                        "Fix the files and press r to reload (q quits).\n", style="bold")
+            text.append(f"The files have {many}; nothing to show yet. This clears by itself once they "
+                        "are valid (q quits).\n", style="bold")
         else:
-            text.append(f"The last reload failed with {len(errors)} error(s); showing the last good "
-                        f"data (stale). Fix the files and press r.\n", style="bold")
+            text.append(f"The last change to the files has {many}: the panes show the last good data "
+                        "(stale). This clears by itself once the files are valid again.\n", style="bold")
         for problem in errors:
             text.append_text(cell(str(problem)))
             text.append("\n")
@@ -124,6 +127,9 @@ class MainScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.query_one(DealTermsPane).cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.query_one(DealTermsPane).reverse_sort()
 
     def action_clear_filter(self) -> None:
         terms = self.query_one(DealTermsPane)

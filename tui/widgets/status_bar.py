@@ -35,11 +35,26 @@ class StatusBar(Widget):
     status: reactive[Status] = reactive(Status, layout=False)
 
     def render(self) -> Text:
+        """The state first (what matters when something is wrong), then the as-of date, the last
+        load and the source, so that a narrow terminal cuts the least important part."""
         s = self.status
         line = Text(end="", no_wrap=True, overflow="ellipsis")
         line.append(" dealmon ", style="bold reverse")
         line.append(" ")
-        line.append_text(cell(s.source))
+        if s.errors and s.deals is not None:
+            line.append(f"STALE: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style="bold red")
+        elif s.errors:
+            line.append(f"INVALID: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style="bold red")
+        elif s.deals is not None:
+            line.append(f"ok · {s.deals:,} deals", style="green")
+        if s.saving:
+            line.append(" · saving…", style="italic")
+        if s.progress is not None:
+            line.append(f" · loading… {s.progress:.0%}" if s.progress else " · loading…", style="italic")
+        elif s.evaluating:
+            line.append(" · evaluating…", style="italic")
+        if s.watch_mode.startswith(("polling", "not watching")):
+            line.append_text(cell(f" · {s.watch_mode}", "yellow"))
         if s.as_of is not None:
             line.append(f" · as of {s.as_of}")
             if s.today is not None and s.as_of != s.today:
@@ -49,18 +64,6 @@ class StatusBar(Widget):
         if s.loaded_at:
             # A clock time, not "5 s ago": nothing repaints every second.
             line.append(f" · loaded {s.loaded_at}")
-        if s.errors and s.deals is not None:
-            line.append(f" · STALE: {s.errors} error(s)", style="bold red")
-        elif s.errors:
-            line.append(f" · INVALID: {s.errors} error(s)", style="bold red")
-        elif s.deals is not None:
-            line.append(f" · ok {s.deals} deals", style="green")
-        if s.watch_mode.startswith(("polling", "not watching")):
-            line.append_text(cell(f" · {s.watch_mode}", "yellow"))
-        if s.saving:
-            line.append(" · saving…", style="italic")
-        if s.progress is not None:
-            line.append(f" · loading… {s.progress:.0%}" if s.progress else " · loading…", style="italic")
-        elif s.evaluating:
-            line.append(" · evaluating…", style="italic")
+        line.append(" · ")
+        line.append_text(cell(s.source))
         return line

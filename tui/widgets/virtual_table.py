@@ -65,6 +65,18 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
+    class RowHighlighted(Message):
+        """The cursor is on a row (after a move, or after the rows changed under it)."""
+
+        def __init__(self, table: VirtualTable, row_key: Hashable) -> None:
+            super().__init__()
+            self.table = table
+            self.row_key = row_key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
     def __init__(self, columns: Sequence[tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.columns = columns
@@ -80,6 +92,20 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._order)
+
+    def mark_column(self, index: int | None, mark: str = "") -> None:
+        """Put `mark` (e.g. ▲ or ▼, the sort order) after column `index`'s label; None: no mark."""
+        labels = [column[1] + (mark if i == index else "") for i, column in enumerate(self.columns)]
+        if labels != self._labels:
+            self._labels = labels
+            self._widths = [max(w, cell_len(label) + 1) for w, label in zip(self._widths, labels, strict=True)]
+            self._line_cache.clear()
+            self.refresh()
+
+    @property
+    def header_labels(self) -> tuple[str, ...]:
+        """The column labels as shown (with a mark such as the sort order's ▲)."""
+        return tuple(self._labels)
 
     @property
     def rows(self) -> Mapping[Hashable, tuple[Cell, ...]]:
@@ -194,6 +220,7 @@ class VirtualTable(ScrollView, can_focus=True):
         elif new >= top + visible:
             self.scroll_to(y=new - visible + 1, animate=False)
         self.refresh()
+        self.post_message(self.RowHighlighted(self, self._order[new]))
 
     def move_cursor(self, row: int) -> None:
         self.cursor_row = row
