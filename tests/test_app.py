@@ -384,3 +384,58 @@ async def test_a_long_load_shows_its_progress(tmp_path):
     assert percents and all(0 < p < 100 for p in percents)
     assert percents == sorted(percents)
     assert max(percents) >= 85  # evaluating and building the rows are counted too (after 80%)
+
+
+async def test_pane_keys_focus_zoom_and_move(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2")
+        assert app.focused.id == "event-table"
+        await pilot.press("j")
+        assert app.focused.cursor_row == 1
+        await pilot.press("G")
+        assert app.focused.cursor_row == 2
+        await pilot.press("g", "k")
+        assert app.focused.cursor_row == 0
+        # under the table: what the event under the cursor asks
+        assert text_of(app.query_one("#event-asks")) == (
+            "google-spacex, 2027-01-01: from this day either party may give notice (90 days; earliest exit 2027-04-01)")
+        await pilot.press("z")  # the countdowns alone, the header stays
+        assert app.query_one("#countdowns").display and not app.query_one("#terms").display
+        assert not app.query_one("#capacity").display and app.query_one("#status").display
+        await pilot.press("z")
+        assert app.query_one("#terms").display and app.query_one("#capacity").display
+        await pilot.press("3")
+        assert app.focused.id == "capacity"
+        await pilot.press("1")
+        assert app.focused.id == "deal-table"
+
+
+async def test_go_to_date_prompt(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("colon", *"2027-13-01", "enter")
+        assert "expected a date YYYY-MM-DD (not a real date: month must be in 1..12)" in text_of(
+            app.screen.query_one("#go-to-date-error"))
+        app.screen.query_one("#go-to-date-input").value = ""
+        await pilot.press(*"2027-06-01", "enter")
+        await pilot.pause()
+        assert app.as_of == date(2027, 6, 1) and "★ not today" in status(app)
+        await pilot.press("colon", "escape")  # cancelled: the date stays
+        assert app.as_of == date(2027, 6, 1)
+        await pilot.press("t")
+        assert app.as_of == date(2026, 11, 29)
+
+
+async def test_q_on_details_goes_back_and_quits_only_from_the_main_screen(example):
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailsScreen)
+        await pilot.press("q")
+        assert not isinstance(app.screen, DetailsScreen) and app.is_running
+        await pilot.press("q")
+        assert not app.is_running

@@ -46,6 +46,7 @@ from .loading import (
     total_size,
 )
 from .screens.details import DetailsScreen
+from .screens.go_to_date import GoToDateScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .watch import Snapshot, Watcher
@@ -84,6 +85,7 @@ class DealmonApp(App[None]):
         Binding("right_curly_bracket", "month(1)", "+month", show=False,
                 tooltip="as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
         Binding("t", "today", "Today", tooltip="back to today (follows the clock again)"),
+        Binding("colon", "go_to_date", "Go to date", show=False, tooltip="show the portfolio as of a date you type"),
         Binding("question_mark", "help", "Help", tooltip="this help: every key"),
     ]
 
@@ -212,6 +214,13 @@ class DealmonApp(App[None]):
             self.refresh_view()
         else:
             self.bell()
+
+    def action_go_to_date(self) -> None:
+        def go(day: date | None) -> None:
+            if day is not None:
+                self.as_of_state.go_to(day)
+                self.refresh_view()
+        self.push_screen(GoToDateScreen(self.as_of), go)
 
     def action_today(self) -> None:
         self.as_of_state.follow_today()

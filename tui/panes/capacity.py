@@ -3,6 +3,7 @@ provider with concentration; a 24-month timeline chart with the numbers beside i
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Sparkline, Static
 
@@ -10,8 +11,12 @@ from ..core.evaluate import Evaluation
 from ..rows.capacity import capacity_texts
 
 
-class CapacityPane(VerticalScroll):
+class CapacityPane(VerticalScroll, can_focus=True):
     BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False), Binding("G", "scroll_end", "Bottom", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Static(id="capacity-totals")

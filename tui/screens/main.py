@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from ..loading import ScreenData
@@ -37,13 +38,19 @@ class MainScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the deal table's sort order (▲/▼)"),
         Binding("enter", "details", "Details", tooltip="every field, source, claim and derivation of the deal"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
+        Binding("1", "focus_pane(1)", "Terms", show=False, tooltip="focus the deal terms pane"),
+        Binding("2", "focus_pane(2)", "Countdowns", show=False, tooltip="focus the countdowns pane"),
+        Binding("3", "focus_pane(3)", "Capacity", show=False, tooltip="focus the capacity pane"),
+        Binding("z", "zoom", "Zoom", tooltip="maximise the focused pane, or back (the header stays)"),
     ]
+    PANES = {1: "#deal-table", 2: "#event-table", 3: "#capacity"}  # what takes the focus in each
     DATA_ACTIONS = frozenset({"filter", "sort", "reverse_sort", "details"})  # need data on screen
 
     def __init__(self) -> None:
         super().__init__()
         self.data = ScreenData()
         self.status = Status()
+        self.zoomed: Widget | None = None  # the pane maximised with `z`
 
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
@@ -121,6 +128,22 @@ class MainScreen(Screen[None]):
         if action in self.DATA_ACTIONS and self.data.portfolio is None:
             return False
         return True
+
+    def action_focus_pane(self, number: int) -> None:
+        self.query_one(self.PANES[number]).focus()
+
+    def action_zoom(self) -> None:
+        """Maximise the pane that has the focus, or go back; the header and footer stay."""
+        if self.zoomed is not None:
+            self.zoomed.remove_class("zoomed")
+            self.zoomed = None
+        else:
+            panes = [w for w in (self.focused, *(self.focused.ancestors if self.focused else ()))
+                     if isinstance(w, (DealTermsPane, CountdownsPane, CapacityPane))]
+            if panes:
+                self.zoomed = panes[0]
+                self.zoomed.add_class("zoomed")
+        self.set_class(self.zoomed is not None, "zooming")
 
     def action_filter(self) -> None:
         self.query_one(DealTermsPane).open_filter()

@@ -52,6 +52,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False), Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(0)", "First", show=False), Binding("end", "edge(1)", "Last", show=False),
         Binding("enter", "select", "Select", show=False, tooltip="open the row under the cursor (deal details)"),
+        Binding("j", "cursor(1)", "Down", show=False), Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("g", "edge(0)", "First", show=False), Binding("G", "edge(1)", "Last", show=False),
     ]
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
