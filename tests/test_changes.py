@@ -29,10 +29,10 @@ def test_added_removed_moved_and_bands(tmp_path):
     new = evaluate(result.portfolio, T)
     changes = compare(old, new)
     assert changes.added == ["e"] and changes.removed == []
-    assert changes.moved == ["d: exit_date 2027-06-01 → 2026-12-20", "d: term_end 2027-06-01 → 2026-12-20",
-                             "d: earliest_exit_if_notice_today 2027-06-01 → 2026-12-20"]
+    assert changes.moved == ["d: exit date 2027-06-01 → 2026-12-20", "d: term end 2027-06-01 → 2026-12-20",
+                             "d: exit if notice today 2027-06-01 → 2026-12-20"]
     assert changes.bands == ["d: term ends ok → warn"]
-    assert changes.summary().splitlines()[0] == "1 added · 3 date(s) moved · 1 band change(s)"
+    assert changes.summary().splitlines()[0] == "1 added · 3 dates moved · 1 band changed"
     assert compare(new, old).removed == ["e"]
 
 

@@ -53,7 +53,7 @@ def test_states_of_unchanged_deals_are_reused_and_equal_a_fresh_evaluation(tmp_p
     assert other_day.deals["a"].events[0].days_left == again.deals["a"].events[0].days_left - 2
     # What changed is still reported although most states were reused.
     changes = compare(first, again)
-    assert changes.moved == ["c: exit_date 2027-03-01 → 2027-04-01", "c: term_end 2027-03-01 → 2027-04-01"]
+    assert changes.moved == ["c: exit date 2027-03-01 → 2027-04-01", "c: term end 2027-03-01 → 2027-04-01"]
 
 
 def test_capacity_is_recomputed_when_a_facility_changes_under_reused_lines(tmp_path):

@@ -416,3 +416,27 @@ async def test_a_busy_neighbour_file_is_looked_at_a_few_times_a_second_at_most(c
         event_looks = [cheap for cheap in looks if not cheap]
         assert 1 <= len(event_looks) <= 12  # MIN_CHECK_INTERVAL (0.1 s): about 10 a second at most
         assert rows(app) == [("a", "Alpha"), ("b", "Beta")]  # nothing changed, nothing applied
+
+
+async def test_every_change_is_kept_in_the_change_log(cfg):
+    from tui.screens.change_log import ChangeLogScreen
+
+    app = DealmonApp([str(cfg)], now=lambda: NOW)
+    rec = Recorder(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot)
+        (cfg / "deals.yaml").write_text(body(("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")), encoding="utf-8")
+        await until(pilot, lambda: any(n.startswith("1 added") for n in rec.notices))
+        text = (cfg / "deals.yaml").read_text().replace("end: 2027-06-01", "end: 2027-05-01", 1)
+        (cfg / "deals.yaml").write_text(text, encoding="utf-8")
+        await until(pilot, lambda: any("dates moved" in n for n in rec.notices))
+        assert all(n.endswith("(L: the change log)") for n in rec.notices if "moved" in n)
+        await pilot.press("L")
+        assert isinstance(app.screen, ChangeLogScreen)
+        log = str(app.screen.query_one("#change-log-body").render()).splitlines()
+        # newest first, each with the time of its load and the dates in words
+        assert log[2].startswith("20:00:00  ") and "dates moved" in log[2]  # (UTC here)
+        assert "          a: exit date 2027-06-01 → 2027-05-01" in log
+        assert any(line.startswith("20:00:00  1 added") for line in log) and "          + c" in log
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ChangeLogScreen)

@@ -45,6 +45,7 @@ from .loading import (
     quick_to_evaluate,
     total_size,
 )
+from .screens.change_log import ChangeLogScreen
 from .screens.details import DetailsScreen
 from .screens.go_to_date import GoToDateScreen
 from .screens.help import HelpScreen
@@ -55,6 +56,7 @@ from .widgets.status_bar import Status
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
 TICK_SECONDS = 20.0
+CHANGE_LOG_ENTRIES = 500
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
 # ignored, or stdin may reach EOF: Textual's input thread then spins; we exit instead).
 TERMINAL_CHECK_SECONDS = 1.0
@@ -86,6 +88,7 @@ class DealmonApp(App[None]):
                 tooltip="as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
         Binding("t", "today", "Today", tooltip="back to today (follows the clock again)"),
         Binding("colon", "go_to_date", "Go to date", show=False, tooltip="show the portfolio as of a date you type"),
+        Binding("L", "change_log", "Log", show=False, tooltip="the log of what each reload changed"),
         Binding("question_mark", "help", "Help", tooltip="this help: every key"),
     ]
 
@@ -118,6 +121,7 @@ class DealmonApp(App[None]):
         self._today: date | None = None
         self._last_activity = monotonic()  # of the last key, mouse event or load
         self._signals: list[int] = []
+        self.change_log: list[tuple[str, str]] = []  # (clock time, what a reload changed), oldest first
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -131,8 +135,12 @@ class DealmonApp(App[None]):
     # --- start and stop ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Load after the first frame: the layout paints at once, the data follows.
-        self.call_after_refresh(self.reload)
+        # A few small files load before the first frame, so that it shows the data; larger
+        # ones after it, in a worker (the layout paints at once, the data follows).
+        if total_size(self.paths, None) <= INLINE_LOAD_BYTES:
+            self.reload()
+        else:
+            self.call_after_refresh(self.reload)
         self.set_interval(TICK_SECONDS, self.tick)
         self._install_signals()
         self._publish_status()
@@ -324,11 +332,18 @@ class DealmonApp(App[None]):
         if before.as_of != after.as_of:  # the day moved meanwhile: not a change of the files
             return
         changes = compare(before, after)
+        if changes:
+            self.change_log.append((self.status.loaded_at, changes.summary(limit=1_000)))
+            del self.change_log[:-CHANGE_LOG_ENTRIES]
         # One reload notice at a time: a file rewritten every second must not pile them up.
+        # Short, so that it stays out of the panes' way; the whole story is in the log (L).
         self.clear_notifications()
         # File text (deal ids) in a notification: made visible, never parsed as markup.
-        self.notify(visible(changes.summary(), one_line=False), title="Reloaded", markup=False,
-                    timeout=8 if changes else 3)
+        summary = changes.summary(limit=2) + ("\n(L: the change log)" if changes else "")
+        self.notify(visible(summary, one_line=False), title="Reloaded", markup=False, timeout=6 if changes else 2)
+
+    def action_change_log(self) -> None:
+        self.push_screen(ChangeLogScreen(list(self.change_log)))
 
     def refresh_view(self, view: View | None = None) -> None:
         """Evaluate once for the current as-of date and hand the result to every screen.

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from .evaluate import Evaluation
 from .words import Band, EventKind
 
-DATE_FIELDS = ("exit_right_from", "exit_date", "term_end", "notice_deadline", "earliest_exit_if_notice_today")
+# A deal's computed dates, each with its words (the details screen and the change log use these).
+DATE_FIELDS = (("exit_right_from", "exit right from"), ("exit_date", "exit date"), ("term_end", "term end"),
+               ("notice_deadline", "notice deadline"), ("earliest_exit_if_notice_today", "exit if notice today"))
 
 
 @dataclass
@@ -29,14 +31,18 @@ class Changes:
         if self.removed:
             head.append(f"{len(self.removed)} removed")
         if self.moved:
-            head.append(f"{len(self.moved)} date(s) moved")
+            head.append(_many(len(self.moved), "date moved", "dates moved"))
         if self.bands:
-            head.append(f"{len(self.bands)} band change(s)")
+            head.append(_many(len(self.bands), "band changed", "bands changed"))
         lines = ([f"+ {d}" for d in self.added] + [f"- {d}" for d in self.removed] + self.moved + self.bands)
         shown = lines[:limit]
         if len(lines) > limit:
             shown.append(f"… and {len(lines) - limit} more")
         return " · ".join(head) + "\n" + "\n".join(shown)
+
+
+def _many(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _bands(ev: Evaluation, ident: str) -> dict[EventKind, tuple[Band, str]]:
@@ -54,10 +60,10 @@ def compare(old: Evaluation, new: Evaluation) -> Changes:
         before, after = old.deals[ident], new.deals[ident]
         if before is after:  # reused by the evaluation: the deal did not change
             continue
-        for name in DATE_FIELDS:
+        for name, label in DATE_FIELDS:
             a, b = getattr(before, name), getattr(after, name)
             if a != b:
-                changes.moved.append(f"{ident}: {name} {a or '—'} → {b or '—'}")
+                changes.moved.append(f"{ident}: {label} {a or '—'} → {b or '—'}")
         old_bands, new_bands = _bands(old, ident), _bands(new, ident)
         for kind in sorted(set(old_bands) & set(new_bands)):
             if old_bands[kind][0] != new_bands[kind][0]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..core import formatting as fmt
+from ..core.changes import DATE_FIELDS
 from ..core.evaluate import DealState, Evaluation, event_asks, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
 from .cells import DISPUTED_MARK, DISPUTED_STYLE
 
-COMPUTED = (("exit_right_from", "exit right from"), ("exit_date", "exit date"), ("term_end", "term end"),
-            ("notice_deadline", "notice deadline"), ("earliest_exit_if_notice_today", "notice today → exit"))
+COMPUTED = DATE_FIELDS
 
 
 def _source(portfolio: Portfolio, source_id: str | None) -> str:

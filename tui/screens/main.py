@@ -51,6 +51,7 @@ class MainScreen(Screen[None]):
         self.data = ScreenData()
         self.status = Status()
         self.zoomed: Widget | None = None  # the pane maximised with `z`
+        self._shown = False  # composed and mounted: data can be shown
 
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
@@ -67,11 +68,17 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#deal-table").focus()
+        # Data handed over before the screen was composed (a small portfolio loads before the
+        # first frame): shown now, so that the first frame has it.
+        self._shown = True
+        self.show_data(self.data)
+        self.refresh_bindings()
 
     @property
     def sort_index(self) -> int:
         """The deal table's sort order (the load job sorts in it off the UI thread)."""
-        return self.query_one(DealTermsPane).sort_index
+        panes = self.query(DealTermsPane)
+        return panes.first().sort_index if panes else 0
 
     # --- what it shows ----------------------------------------------------------------------
 
@@ -84,6 +91,8 @@ class MainScreen(Screen[None]):
         """Show `data`: the panes its view (when there is one), the banner its errors."""
         had_data = self.data.portfolio is not None
         self.data = data
+        if not self._shown:  # not composed yet: on_mount shows it
+            return
         view, portfolio = data.view, data.portfolio
         if view is not None and portfolio is not None:
             self.query_one(DealTermsPane).show(view.evaluation, portfolio, view.deal_rows)
