@@ -95,7 +95,7 @@ def main() -> None:
                 on_screen.append(app.wait_for(b"d000000", timeout=120))
                 time.sleep(0.5)
                 os.write(app.master, b"/")
-                app.wait_for(b"filter: id, party")
+                app.wait_for(b"filter: words")
                 typed = ""
                 for ch in "d00012":
                     typed += ch

@@ -314,7 +314,7 @@ async def test_help_and_palette_list_the_keys(example):
         lines = text_of(app.screen.query_one(Static)).splitlines()
         # Each key with its own words, from the bindings (whole lines: "r " is in "filter ").
         for key, what in [("q", "quit dealmon"), ("r", "read the files again now"),
-                          ("/", "filter deals by id, party, facility or tag"), ("s", "sort the deal table by the next column (▲ shows which)"),
+                          ("/", "filter the panes: words, provider: status: model: tag: disputed risk"), ("s", "sort the deal table by the next column (▲ shows which)"),
                           ("S", "reverse the deal table's sort order (▲/▼)"),
                           ("⏎", "open the row under the cursor (deal details)"), ("esc", "clear the filter"),
                           ("[", "as-of date − 1 day"), ("]", "as-of date + 1 day"),
@@ -327,7 +327,7 @@ async def test_help_and_palette_list_the_keys(example):
         await pilot.press("escape")
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         for title, help in [("Read the files again now", "Reload (r)"), ("As-of date + 1 day", "+day (])"),
-                            ("Filter deals by id, party, facility or tag", "Filter (/)"),
+                            ("Filter the panes: words, provider: status: model: tag: disputed risk", "Filter (/)"),
                             ("Sort the deal table by the next column (▲ shows which)", "Sort (s)"),
                             ("Back to today (follows the clock again)", "Today (t)"), ("This help: every key", "Help (?)")]:
             assert commands.get(title) == help, title
@@ -439,3 +439,52 @@ async def test_q_on_details_goes_back_and_quits_only_from_the_main_screen(exampl
         assert not isinstance(app.screen, DetailsScreen) and app.is_running
         await pilot.press("q")
         assert not app.is_running
+
+
+FILTERED = """
+providers:
+  p: {name: Prov P}
+  q: {name: Other Q, claims: [{field: revenue, value: 1B/year}]}
+facilities:
+  f: {name: Site F, accelerators: {H100: 100}, power_mw: 10}
+deals:
+  a: {buyer: Alpha, provider: p, start: 2026-01-01, end: 2027-01-31, tags: [train],
+      capacity: [{facility: f, share: 50%}]}
+  b: {buyer: Beta, provider: q, start: 2026-01-01, notice: {period: 30 days},
+      capacity: [{accelerators: {GB200: 7}, power_mw: 2}]}
+  c: {buyer: Gamma, provider: p, start: 2027-06-01, tags: [infer], capacity: [{accelerators: {GB200: 1}}]}
+"""
+
+
+async def test_the_filter_narrows_all_three_panes(tmp_path):
+    path = write(tmp_path, "d.yaml", FILTERED)
+    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock(), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+
+        async def only(text):
+            app.query_one("#deal-filter", Input).value = text
+            await pilot.pause()
+            rows = [r[0] for r in table_rows(app, "deal-table")]  # the table at once
+            await pilot.pause(0.3)  # the other panes once typing pauses
+            return rows
+        await pilot.press("slash")
+        assert await only("provider:prov") == ["a", "c"]
+        assert await only("provider:q") == ["b"]
+        assert await only("status:upcoming") == ["c"]
+        assert await only("model:gb200") == ["b", "c"]
+        assert await only("model:h100 tag:train") == ["a"]
+        assert await only("disputed") == ["b"]  # its provider's revenue is disputed
+        assert await only("risk") == ["a", "b"]  # a ends within 90 days; q may end b
+        assert await only("gamma") == ["c"]
+        # the countdowns and the capacity follow the filter
+        assert {r[3].split(":")[0] for r in table_rows(app, "event-table")} == {"c"}
+        assert await only("beta") == ["b"]
+        assert "filtered: 1 deals" in str(app.query_one("#capacity").border_title)
+        totals = text_of(app.query_one("#capacity-totals"))
+        assert totals.startswith("Total  GB200 7\n       2 MW") and "H100" not in totals
+        await pilot.press("escape")
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "b", "c"]
+        await pilot.pause(0.3)
+        assert "filtered" not in str(app.query_one("#capacity").border_title)
+        assert {r[3].split(":")[0] for r in table_rows(app, "event-table")} == {"a", "c"}

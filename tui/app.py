@@ -364,7 +364,7 @@ class DealmonApp(App[None]):
                     self._evaluate_in_worker(portfolio)
             if view is not None:
                 self.view = view
-        data = ScreenData(portfolio, self.view, tuple(self.errors))
+        data = ScreenData(portfolio, self.view, tuple(self.errors), self._today)
         for screen in self.screen_stack:
             if isinstance(screen, (MainScreen, DetailsScreen)):
                 screen.show_data(data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -43,10 +43,18 @@ class ScreenData:
     portfolio: Portfolio | None = None
     view: View | None = None
     errors: tuple[Problem, ...] = ()
+    today: date | None = None  # the real date (the as-of date may be another)
 
     @property
     def evaluation(self) -> Evaluation | None:
         return self.view.evaluation if self.view is not None else None
+
+
+def evaluate_kept(portfolio: Portfolio, ev: Evaluation, kept: frozenset[str]) -> Evaluation:
+    """The evaluation of the deals in `kept` only (what the filter keeps): the capacity pane's
+    figures for them. Cheap: every deal's state is reused from `ev`."""
+    subset = replace(portfolio, deals={ident: deal for ident, deal in portfolio.deals.items() if ident in kept})
+    return evaluate(subset, ev.as_of, ev)
 
 
 def quick_to_evaluate(portfolio: Portfolio) -> bool:

@@ -25,13 +25,15 @@ class CapacityPane(VerticalScroll, can_focus=True):
             yield Static(id="timeline-numbers")
         yield Static(id="capacity-providers")
 
-    def show(self, ev: Evaluation) -> None:
+    def show(self, ev: Evaluation, filtered: Evaluation | None = None) -> None:
+        """Show `ev`'s capacity, or `filtered`'s: the evaluation of the deals the filter keeps."""
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        texts = capacity_texts(ev, step)
+        texts = capacity_texts(filtered or ev, step)
         self.query_one("#capacity-totals", Static).update(texts.totals)
         self.query_one("#timeline-chart", Sparkline).data = texts.chart
         self.query_one("#timeline-row").styles.height = 25 // step + 2
         self.query_one("#timeline-numbers", Static).update(texts.numbers)
         self.query_one("#capacity-providers", Static).update(texts.providers)
-        self.border_title = "Capacity · next 24 months"
+        self.border_title = "Capacity · next 24 months" + (
+            f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else "")

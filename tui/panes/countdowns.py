@@ -3,6 +3,7 @@ the exit that notice given today would bring, and whether the other side could e
 the horizon."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
@@ -11,7 +12,7 @@ from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
 from ..rows.cells import cell
-from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows
+from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows, exits_text
 from ..widgets.virtual_table import VirtualTable
 
 
@@ -21,6 +22,7 @@ class CountdownsPane(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.prepared: EventRows | None = None  # the rows on show
+        self.kept: frozenset[str] | None = None  # the deals the filter keeps (None: all)
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="event-table")
@@ -38,25 +40,31 @@ class CountdownsPane(Vertical):
         key = self.table.cursor_key
         return key[0] if isinstance(key, tuple) else None
 
-    def show(self, ev: Evaluation, prepared: EventRows | None = None) -> None:
-        """Show the events of `ev`; `prepared`: its rows, built off the UI thread."""
+    def show(self, ev: Evaluation, prepared: EventRows | None = None, kept: frozenset[str] | None = None,
+             today: date | None = None) -> None:
+        """Show the events of `ev`; `prepared`: its rows, built off the UI thread; `kept`: the
+        deals the filter keeps (None: all)."""
         if prepared is None or prepared.evaluation is not ev:
             prepared = build_event_rows(ev, self.prepared)
-        self.prepared = prepared
+        self.prepared, self.kept = prepared, kept
         self._show_rows()
-        rows = prepared.rows
-        self.border_title = f"Countdowns · {len(rows)} event{'' if len(rows) == 1 else 's'}"
-        self.query_one("#exits-body", Static).update(prepared.exits)
+        shown = self.table.row_count
+        title = f"Countdowns · {shown} event{'' if shown == 1 else 's'}"
+        self.border_title = title + (" · filtered" if kept is not None else "")
+        exits = prepared.exits if kept is None else exits_text(ev, today, kept)
+        self.query_one("#exits-body", Static).update(exits)
 
     def _show_rows(self) -> None:
         """The full labels from FULL_LABELS_FROM columns, the short ones below (in date order)."""
         prepared = self.prepared
         if prepared is None:
             return
-        if self.app.size.width >= FULL_LABELS_FROM:
-            self.table.show_rows(prepared.rows, widths=prepared.widths)
-        else:
-            self.table.show_rows(prepared.short_rows, widths=prepared.short_widths)
+        full = self.app.size.width >= FULL_LABELS_FROM
+        rows, widths = (prepared.rows, prepared.widths) if full else (prepared.short_rows, prepared.short_widths)
+        kept = self.kept
+        if kept is not None:
+            rows = {key: row for key, row in rows.items() if key[0] in kept}
+        self.table.show_rows(rows, widths=widths)
 
     def on_resize(self) -> None:
         self._show_rows()

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from ..core.evaluate import Evaluation
+from ..core.filtering import DealFilter
 from ..core.model import Portfolio
 from ..rows.cells import cell
 from ..rows.deals import COLUMNS, SORTS, DealRows, build_deal_rows
@@ -19,6 +20,14 @@ class DealTermsPane(Vertical):
     """The deal terms table, its filter input and its sort order."""
 
     BORDER_TITLE = "Deal terms"  # shown from the first frame, before the data arrives
+
+    class Filtered(Message):
+        """The deals the filter keeps (None: every deal), for the other panes."""
+
+        def __init__(self, kept: frozenset[str] | None, text: str) -> None:
+            super().__init__()
+            self.kept = kept
+            self.text = text
 
     class Selected(Message):
         def __init__(self, deal_id: str) -> None:
@@ -31,6 +40,8 @@ class DealTermsPane(Vertical):
         self.descending = False
         self.filter_text = ""
         self.prepared: DealRows | None = None  # the rows on show
+        self.portfolio: Portfolio | None = None
+        self.kept: frozenset[str] | None = None  # the deals the filter keeps (None: all)
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="deal-table")
@@ -38,7 +49,8 @@ class DealTermsPane(Vertical):
     def on_mount(self) -> None:
         # The (hidden) filter box is mounted after the first frame: a faster first paint.
         self.call_after_refresh(self.mount, Input(
-            placeholder="filter: id, party, facility, tag — enter keeps it, esc clears", id="deal-filter"))
+            placeholder="filter: words, provider: status: model: tag: disputed risk — enter keeps it, esc clears",
+            id="deal-filter"))
 
     @property
     def selected_deal(self) -> str | None:
@@ -55,16 +67,18 @@ class DealTermsPane(Vertical):
         if prepared is None or prepared.evaluation is not evaluation:
             prepared = build_deal_rows(evaluation, portfolio, self.prepared, self.sort_index)
         self.prepared = prepared
+        self.portfolio = portfolio
         self._render_rows()
 
-    def _render_rows(self) -> None:
-        prepared = self.prepared
-        if prepared is None:
+    def _render_rows(self, filter_changed: bool = True) -> None:
+        prepared, portfolio = self.prepared, self.portfolio
+        if prepared is None or portfolio is None:
             return
         # Filter a precomputed order with precomputed haystacks: a keystroke on 10,000 deals
-        # is a substring test per deal, no re-sort, no new cells.
-        self.table.show_rows(prepared.matching(self.sort_index, self.filter_text.casefold(), self.descending),
-                             widths=prepared.widths)
+        # is a test per deal, no re-sort, no new cells.
+        if filter_changed:
+            self.kept = prepared.kept(DealFilter.parse(self.filter_text), portfolio)
+        self.table.show_rows(prepared.matching(self.sort_index, self.kept, self.descending), widths=prepared.widths)
         self.table.mark_column(self.sort_index, "▼" if self.descending else "▲")
         rows_shown = self.table.row_count
         total = len(prepared.built)
@@ -78,11 +92,11 @@ class DealTermsPane(Vertical):
         """Sort by the next column (ascending)."""
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         self.descending = False
-        self._render_rows()
+        self._render_rows(filter_changed=False)
 
     def reverse_sort(self) -> None:
         self.descending = not self.descending
-        self._render_rows()
+        self._render_rows(filter_changed=False)
 
     @property
     def filter_open(self) -> bool:
@@ -99,12 +113,14 @@ class DealTermsPane(Vertical):
             box.display = False
         self.filter_text = ""
         self._render_rows()
+        self.post_message(self.Filtered(self.kept, self.filter_text))
         self.table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.filter_text = event.value.strip()
         self._render_rows()
+        self.post_message(self.Filtered(self.kept, self.filter_text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from ..core import formatting as fmt
 from ..core.evaluate import DealState, Evaluation
+from ..core.filtering import DealFilter
 from ..core.model import Portfolio, Provider
 from ..core.words import Effect
 from .cells import BAND_STYLE, STATUS_STYLE, Cell, disputed, measure, table_cell
@@ -150,13 +150,20 @@ class DealRows:
         order = self._orders[sort_index]
         return order[::-1] if descending else order
 
-    def matching(self, sort_index: int, needle: str, descending: bool = False,
-                 keep: Callable[[str], bool] | None = None) -> dict[str, tuple[Cell, ...]]:
-        """The rows whose filter text holds `needle` (case-folded) and that `keep` keeps, in
-        sort order."""
+    def kept(self, deal_filter: DealFilter, portfolio: Portfolio) -> frozenset[str] | None:
+        """The ids of the deals `deal_filter` keeps; None when it keeps every deal."""
+        if not deal_filter:
+            return None
+        built = self.built
+        kept = frozenset(ident for ident, entry in built.items() if deal_filter.keeps(entry[0], portfolio, entry[2]))
+        return None if len(kept) == len(built) else kept
+
+    def matching(self, sort_index: int, kept: frozenset[str] | None,
+                 descending: bool = False) -> dict[str, tuple[Cell, ...]]:
+        """The rows of the deals in `kept` (None: every deal), in sort order."""
         built = self.built
         return {ident: built[ident][1] for ident in self.order(sort_index, descending)
-                if (not needle or needle in built[ident][2]) and (keep is None or keep(ident))}
+                if kept is None or ident in kept}
 
 
 def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | None,

@@ -95,14 +95,14 @@ def exit_words(s: DealState, as_of: date, today: date | None = None) -> str:
     return f"notice {when} → exit on {fmt.day(exit_on)}"
 
 
-def exits_text(ev: Evaluation, today: date | None = None) -> Text:
+def exits_text(ev: Evaluation, today: date | None = None, kept: frozenset[str] | None = None) -> Text:
     """Per deal, the exit that notice given today would bring, the soonest first; a long
     portfolio shows the first EXITS_SHOWN (the rest are in each deal's details): a Static of
     thousands of lines is slow to lay out."""
     other = ev.settings.other_side
     horizon = ev.settings.horizon_days
     out = Text(end="")
-    live = [s for s in ev.deals.values() if s.status is not Status.ENDED]
+    live = [s for s in ev.deals.values() if s.status is not Status.ENDED and (kept is None or s.id in kept)]
     live.sort(key=lambda s: (s.notice_exit or date.max, s.id))
     for s in live[:EXITS_SHOWN]:
         if out:

@@ -3,16 +3,19 @@ act on the panes (filter, sort, details). It shows what it is given (`show_data`
 `show_status`) and asks the App for nothing."""
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from ..loading import ScreenData
+from ..loading import ScreenData, evaluate_kept
 from ..panes.capacity import CapacityPane
 from ..panes.countdowns import CountdownsPane
 from ..panes.deal_terms import DealTermsPane
@@ -23,6 +26,7 @@ from .details import DetailsScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
+FILTER_SETTLE_SECONDS = 0.15  # the countdowns and capacity follow the filter after this pause
 SHORT_HEIGHT = 34  # below: the per-deal exits list under the countdowns gives way to the events
 
 
@@ -33,7 +37,8 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (WIDE_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
-        Binding("slash", "filter", "Filter", tooltip="filter deals by id, party, facility or tag"),
+        Binding("slash", "filter", "Filter",
+                tooltip="filter the panes: words, provider: status: model: tag: disputed risk"),
         Binding("s", "sort", "Sort", tooltip="sort the deal table by the next column (▲ shows which)"),
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the deal table's sort order (▲/▼)"),
         Binding("enter", "details", "Details", tooltip="every field, source, claim and derivation of the deal"),
@@ -52,6 +57,7 @@ class MainScreen(Screen[None]):
         self.status = Status()
         self.zoomed: Widget | None = None  # the pane maximised with `z`
         self._shown = False  # composed and mounted: data can be shown
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
@@ -95,15 +101,31 @@ class MainScreen(Screen[None]):
             return
         view, portfolio = data.view, data.portfolio
         if view is not None and portfolio is not None:
-            self.query_one(DealTermsPane).show(view.evaluation, portfolio, view.deal_rows)
-            self.query_one(CountdownsPane).show(view.evaluation, view.event_rows)
-            self.query_one(CapacityPane).show(view.evaluation)
+            terms = self.query_one(DealTermsPane)
+            terms.show(view.evaluation, portfolio, view.deal_rows)
+            self._show_filtered(terms.kept)
         # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
         self.set_class(portfolio is None, "no-data")
         self.set_class(bool(data.errors), "has-errors")
         self._show_errors()
         if (portfolio is not None) != had_data:  # filter/sort/details come and go with the data
             self.refresh_bindings()
+
+    def _show_filtered(self, kept: frozenset[str] | None) -> None:
+        """Countdowns and capacity for the deals the filter keeps (None: every deal)."""
+        view, portfolio = self.data.view, self.data.portfolio
+        if view is None or portfolio is None:
+            return
+        ev = view.evaluation
+        self.query_one(CountdownsPane).show(ev, view.event_rows, kept, self.data.today)
+        self.query_one(CapacityPane).show(ev, evaluate_kept(portfolio, ev, kept) if kept is not None else None)
+
+    def on_deal_terms_pane_filtered(self, message: DealTermsPane.Filtered) -> None:
+        # A keystroke shows in the table at once; the other panes follow once typing pauses
+        # (the capacity of a large subset takes a moment to sum).
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_SETTLE_SECONDS, partial(self._show_filtered, message.kept))
 
     def _show_errors(self) -> None:
         errors = self.data.errors
@@ -128,8 +150,8 @@ class MainScreen(Screen[None]):
             self.query_one("#too-small", Static).update(Text(
                 f"Terminal too small: {width}×{height}.\ndealmon needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
                 "Enlarge the window, or press q to quit.", justify="center", end=""))
-        if self.data.evaluation is not None:
-            self.query_one(CapacityPane).show(self.data.evaluation)  # it shows more when taller
+        if self.data.evaluation is not None:  # the capacity pane shows more when taller
+            self._show_filtered(self.query_one(DealTermsPane).kept)
 
     # --- keys -------------------------------------------------------------------------------
 
