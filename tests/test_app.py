@@ -78,7 +78,7 @@ async def test_three_panes_at_80x24(example):
         assert "At risk ≤90d 340,000 accelerators · 510 MW" in totals
         assert "510 MW · 26.04B USD/yr" in totals
         assert "139% of its revenue" in text_of(app.query_one("#capacity-providers"))
-        assert "now" in text_of(app.query_one("#timeline-numbers"))
+        assert "now" in text_of(app.query_one("#timeline"))
         assert status(app).startswith(" dealmon  ") and "as of 2026-11-29 (today)" in status(app)
         assert "loaded 12:00:00" in status(app) and "ok · 2 deals" in status(app)
         # the deal table shows at least 4 rows at 80x24

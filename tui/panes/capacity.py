@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Sparkline, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
 from ..rows.capacity import capacity_texts
@@ -20,20 +20,16 @@ class CapacityPane(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(id="capacity-totals")
-        with Horizontal(id="timeline-row"):
-            yield Sparkline([], id="timeline-chart")
-            yield Static(id="timeline-numbers")
+        yield Static(id="timeline")
         yield Static(id="capacity-providers")
 
     def show(self, ev: Evaluation, filtered: Evaluation | None = None) -> None:
         """Show `ev`'s capacity, or `filtered`'s: the evaluation of the deals the filter keeps."""
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        texts = capacity_texts(filtered or ev, step)
+        texts = capacity_texts(filtered or ev, step, max(40, self.size.width - 3))
         self.query_one("#capacity-totals", Static).update(texts.totals)
-        self.query_one("#timeline-chart", Sparkline).data = texts.chart
-        self.query_one("#timeline-row").styles.height = 25 // step + 2
-        self.query_one("#timeline-numbers", Static).update(texts.numbers)
+        self.query_one("#timeline", Static).update(texts.timeline)
         self.query_one("#capacity-providers", Static).update(texts.providers)
         self.border_title = "Capacity · next 24 months" + (
             f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else "")

@@ -1,0 +1,30 @@
+"""The panes' texts, built without Textual: the timeline chart reads from zero, with units."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from tui.rows.capacity import bar, timeline_text
+
+
+def test_bars_start_at_zero_and_fill_to_the_maximum():
+    assert bar(0, 100, 4) == "    "
+    assert bar(100, 100, 4) == "████"
+    assert bar(50, 100, 4) == "██  "
+    assert bar(25, 100, 4) == "█   " and bar(30, 100, 4) == "█▎  "  # eighths of a cell
+    assert bar(450_000, 450_000, 3) == "███"
+
+
+def test_the_timeline_has_units_a_labelled_maximum_and_one_time_axis():
+    points = [(date(2026, 12, 25), 450_000, Decimal(510)), (date(2027, 1, 1), 450_000, Decimal(510)),
+              (date(2027, 2, 1), 225_000, Decimal("255.5")), (date(2027, 3, 1), 0, Decimal(0))]
+    lines = timeline_text(points, 1, 60).plain.splitlines()
+    assert lines[0].startswith("         accelerators, 0–450,000") and "MW, 0–510" in lines[0]
+    assert lines[1].startswith("now      ") and lines[1].endswith(" 450,000 " + lines[1].split(" 450,000 ")[1])
+    assert lines[2].startswith("Jan 2027 ")
+    # a flat 450,000 is a full bar, half is half, zero is empty: never scaled min-to-max
+    width = lines[1][9:].index(" ")
+    full, half, empty = (line[9:9 + width] for line in (lines[1], lines[3], lines[4]))
+    assert width >= 8 and full == "█" * width and empty == " " * width
+    assert half.rstrip() == "█" * (width // 2) and len(half) == width
+    assert lines[3].endswith("255.5 MW") and lines[4].endswith("    0 MW")
