@@ -28,3 +28,20 @@ def test_the_timeline_has_units_a_labelled_maximum_and_one_time_axis():
     assert width >= 8 and full == "█" * width and empty == " " * width
     assert half.rstrip() == "█" * (width // 2) and len(half) == width
     assert lines[3].endswith("255.5 MW") and lines[4].endswith("    0 MW")
+
+
+def test_each_meaning_has_its_own_style_legible_without_colour():
+    from rich.style import Style
+
+    from tui.rows.cells import STYLE
+
+    parsed = {name: Style.parse(style) for name, style in STYLE.items()}
+    colours = [s.color.name for name, s in parsed.items() if s.color is not None and name != "error"]
+    assert len(colours) == len(set(colours))  # no colour carries two meanings
+    assert parsed["error"] == parsed["critical"]  # broken files are as urgent as a critical countdown
+    for name in ("critical", "warn", "disputed", "at_risk", "error", "travel", "muted"):
+        s = parsed[name]
+        assert s.bold or s.italic or s.underline or s.reverse, name  # legible under NO_COLOR
+        assert not s.dim, name
+    assert parsed["critical"] != parsed["at_risk"] != parsed["disputed"]
+    assert parsed["critical"].reverse and parsed["disputed"].italic and parsed["at_risk"].underline

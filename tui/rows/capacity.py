@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..core import formatting as fmt
 from ..core.evaluate import Evaluation, Figures
-from .cells import cell
+from .cells import STYLE, cell
 
 
 class CapacityTexts(NamedTuple):
@@ -75,13 +75,13 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80) -> CapacityTexts:
     totals.append_text(cell(commitment))
     totals.append(f"\nEnding ≤{h}d  ", style="bold")
     ending = cap.ending.total_accelerators or cap.ending.power_mw
-    totals.append(_figures(cap.ending), style="yellow" if ending else "")
+    totals.append(_figures(cap.ending), style=STYLE["at_risk"] if ending else "")
     totals.append(f"\nAt risk ≤{h}d ", style="bold")
     risky = cap.at_risk.total_accelerators or cap.at_risk.power_mw
-    totals.append(_figures(cap.at_risk), style="bold red" if risky else "green")
+    totals.append(_figures(cap.at_risk), style=STYLE["at_risk"] if risky else STYLE["ok"])
     if risky and cap.totals.total_accelerators:
         share = cap.at_risk.total_accelerators / cap.totals.total_accelerators
-        totals.append(f" ({share:.0%} of accelerators)", style="bold red")
+        totals.append(f" ({share:.0%} of accelerators)", style=STYLE["at_risk"])
 
     points = [(d, f.total_accelerators, f.power_mw) for d, f in cap.timeline]
     timeline = timeline_text(points, step, width)
@@ -93,6 +93,6 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80) -> CapacityTexts:
         money = fmt.per_year(p.commitment_per_year, "—")
         providers.append_text(cell(f"  {_figures(p.figures)} · {money}"))
         if p.concentration is not None:
-            style = "bold red" if p.concentration >= 0.5 else ""
+            style = STYLE["at_risk"] if p.concentration >= 0.5 else ""
             providers.append(f" · {p.concentration:.0%} of its revenue", style=style)
     return CapacityTexts(totals, timeline, providers)

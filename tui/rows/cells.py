@@ -13,11 +13,24 @@ from rich.text import Text
 from ..core.text import visible
 from ..core.words import Band, Status
 
-# Each band's colour; the band's text mark (Band.mark) carries it without colour.
-BAND_STYLE = {Band.CRITICAL: "bold red", Band.WARN: "yellow", Band.OK: "green"}
-STATUS_STYLE = {Status.UPCOMING: "cyan", Status.ACTIVE: "green", Status.NOTICE: "bold yellow", Status.ENDED: "dim"}
+# One style per meaning, each legible without colour (NO_COLOR, monochrome: Textual turns
+# colours into greys) through its own attribute, never dim grey: urgency is bold (critical also
+# reversed), a dispute italic and underlined, risk bold and underlined. A colour is never reused
+# for another meaning.
+STYLE = {
+    "critical": "bold reverse red",  # a countdown within critical_days
+    "warn": "bold yellow",  # within warn_days
+    "ok": "green",
+    "disputed": "italic underline magenta",  # a figure another source disputes
+    "at_risk": "bold underline dark_orange",  # capacity that could vanish within the horizon
+    "error": "bold reverse red",  # the files are invalid or stale: as urgent as a critical countdown
+    "travel": "bold cyan",  # the as-of date is not today
+    "muted": "italic",  # derivations, sources: secondary, still legible
+}
+BAND_STYLE = {Band.CRITICAL: STYLE["critical"], Band.WARN: STYLE["warn"], Band.OK: STYLE["ok"]}
+STATUS_STYLE = {Status.UPCOMING: "blue", Status.ACTIVE: "green", Status.NOTICE: "bold yellow", Status.ENDED: "italic"}
 DISPUTED_MARK = "±"
-DISPUTED_STYLE = "italic magenta"
+DISPUTED_STYLE = STYLE["disputed"]
 
 
 def cell(text: str, style: str = "") -> Text:

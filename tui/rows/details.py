@@ -9,7 +9,7 @@ from ..core.changes import DATE_FIELDS
 from ..core.evaluate import DealState, Evaluation, event_asks, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
-from .cells import DISPUTED_MARK, DISPUTED_STYLE
+from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE
 
 COMPUTED = DATE_FIELDS
 
@@ -42,7 +42,7 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
         if mark:
             out.append(f" {DISPUTED_MARK} disputed", style=DISPUTED_STYLE)
         if source:
-            out.append(visible(_source(portfolio, source)), style="dim")
+            out.append(visible(_source(portfolio, source)), style=STYLE["muted"])
 
     provider = portfolio.providers.get(deal.provider)
     heading(f"Deal {visible(deal.id)}  ·  {s.status.label}  ·  as of {fmt.day(ev.as_of)}")
@@ -89,7 +89,7 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
         row(label, fmt.day(value))
         why = s.derivations.get(name)
         if why:
-            out.append(f"\n{'':<22}= {visible(why)}", style="dim")
+            out.append(f"\n{'':<22}= {visible(why)}", style=STYLE["muted"])
 
     heading("Events")
     provider_name = provider.name if provider else deal.provider

@@ -9,7 +9,7 @@ from ..core import formatting as fmt
 from ..core.evaluate import DealState, Evaluation, Event, event_asks
 from ..core.model import Portfolio
 from ..core.words import Status
-from .cells import BAND_STYLE, Cell, cell, measure, table_cell
+from .cells import BAND_STYLE, STYLE, Cell, cell, measure, table_cell
 
 COLUMNS = [("date", "date"), ("days", "left", "right"), ("band", "band"), ("event", "deal: event")]
 FULL_LABELS_FROM = 100  # columns: from here the full label of SPEC §3, below the short form
@@ -110,7 +110,7 @@ def exits_text(ev: Evaluation, today: date | None = None, kept: frozenset[str] |
         out.append_text(cell(s.id, "bold"))
         out.append_text(cell(f": {exit_words(s, ev.as_of, today)}"))
         if s.other_side_can_end:
-            out.append(f" · the {other.label} could end it ≤ {horizon}d", style="bold yellow")
+            out.append(f" · the {other.label} could end it ≤ {horizon}d", style=STYLE["at_risk"])
     if len(live) > EXITS_SHOWN:
         out.append(f"\n… and {len(live) - EXITS_SHOWN:,} more deals (enter on a deal shows its exit)",
                    style="italic")

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ..rows.cells import cell
+from ..rows.cells import STYLE, cell
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ class StatusBar(Widget):
         line.append(" dealmon ", style="bold reverse")
         line.append(" ")
         if s.errors and s.deals is not None:
-            line.append(f"STALE: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style="bold red")
+            line.append(f"STALE: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style=STYLE["error"])
         elif s.errors:
-            line.append(f"INVALID: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style="bold red")
+            line.append(f"INVALID: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style=STYLE["error"])
         elif s.deals is not None:
-            line.append(f"ok · {s.deals:,} deals", style="green")
+            line.append(f"ok · {s.deals:,} deals", style=STYLE["ok"])
         if s.saving:
             line.append(" · saving…", style="italic")
         if s.progress is not None:
@@ -54,11 +54,11 @@ class StatusBar(Widget):
         elif s.evaluating:
             line.append(" · evaluating…", style="italic")
         if s.watch_mode.startswith(("polling", "not watching")):
-            line.append_text(cell(f" · {s.watch_mode}", "yellow"))
+            line.append_text(cell(f" · {s.watch_mode}", STYLE["warn"]))
         if s.as_of is not None:
             line.append(f" · as of {s.as_of}")
             if s.today is not None and s.as_of != s.today:
-                line.append(f" ★ not today ({s.today:%b %d})", style="bold yellow")
+                line.append(f" ★ not today ({s.today:%b %d})", style=STYLE["travel"])
             elif s.following:
                 line.append(" (today)")
         if s.loaded_at:
