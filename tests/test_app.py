@@ -311,19 +311,34 @@ async def test_help_and_palette_list_the_keys(example):
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        lines = text_of(app.screen.query_one(Static)).splitlines()
-        # Each key with its own words, from the bindings (whole lines: "r " is in "filter ").
+        text = text_of(app.screen.query_one(Static))
+        lines = text.splitlines()
+        # It fits 80x24: two columns of keys and the legend in 22 lines of at most 74 cells.
+        assert len(lines) <= 22 and max(len(line) for line in lines) <= 74
+        # reading order: the left column, then the right one
+        cells = [line[:35].strip() for line in lines] + [line[37:].strip() for line in lines]
+        # Each key with its own words, from the bindings (keys bound to one action share a cell);
+        # a description longer than the column ends in "…".
         for key, what in [("q", "quit dealmon"), ("r", "read the files again now"),
-                          ("/", "filter the panes: words, provider: status: model: tag: disputed risk"), ("s", "sort the deal table by the next column (▲ shows which)"),
+                          ("/", "filter the panes: words, provider: status: model: tag: disputed risk"),
+                          ("s", "sort the deal table by the next column (▲ shows which)"),
                           ("S", "reverse the deal table's sort order (▲/▼)"),
                           ("⏎", "open the row under the cursor (deal details)"), ("esc", "clear the filter"),
                           ("[", "as-of date − 1 day"), ("]", "as-of date + 1 day"),
                           ("}", "as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
                           ("t", "back to today (follows the clock again)"), ("?", "this help: every key"),
-                          ("^p", "Open the command palette"), ("tab", "Focus Next")]:
-            assert f"  {key:<9}  {what}" in lines, key
-        # dealmon's own keys come before moving around
-        assert lines.index("  q          quit dealmon") < lines.index("  ↓          Down")
+                          ("1", "focus the deal terms pane"), ("z", "maximise the focused pane, or back"),
+                          (":", "show the portfolio as of a date you type"), ("L", "the log of what each reload"),
+                          ("↓ j", "Down"), ("^p", "Open the command palette"), ("tab", "Focus Next")]:
+            shown = [c for c in cells if c.split("  ")[0].strip() == key]
+            assert shown, key
+            words = shown[0][len(key):].strip()
+            assert what.startswith(words.rstrip("…")), (key, words)
+        # dealmon's own keys come before moving around; the legend has this portfolio's limits
+        assert cells.index(next(c for c in cells if c.startswith("q "))) < cells.index(
+            next(c for c in cells if c.startswith("↓ j")))
+        assert "Bands: critical ≤ 7 days left, warn ≤ 30 days, ok later (settings)." in lines
+        assert any(line.startswith("↻2027-05-03 the term renews there") for line in lines)
         await pilot.press("escape")
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         for title, help in [("Read the files again now", "Reload (r)"), ("As-of date + 1 day", "+day (])"),

@@ -31,7 +31,7 @@ from .core.clock import zone_name
 from .core.evaluate import Evaluation
 from .core.loader import LoadCache, LoadResult
 from .core.locations import default_paths
-from .core.model import Portfolio
+from .core.model import Portfolio, Settings
 from .core.perf import FrozenData
 from .core.problems import Problem
 from .core.text import visible
@@ -427,15 +427,25 @@ class DealmonApp(App[None]):
 
     # --- help and palette: both derived from the bindings ---------------------------------------
 
+    # Textual's own bindings that say nothing about dealmon (text selection, sideways scrolling).
+    HELP_LEAVES_OUT = frozenset({"copy_text", "scroll_left", "scroll_right", "page_left", "page_right"})
+
     def action_help(self) -> None:
-        """Every key that works where help is opened: dealmon's own first, then moving around."""
-        own: list[tuple[str, str]] = []
-        moving: list[tuple[str, str]] = []
+        """Every key that works where help is opened: dealmon's own first, then moving around;
+        keys bound to the same action share a line (↓ j)."""
+        grouped: dict[tuple[int, str], tuple[list[str], str, bool]] = {}
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            entry = (self.get_key_display(binding), binding.tooltip or binding.description or key)
-            (own if isinstance(active.node, (App, Screen)) else moving).append(entry)
-        self.push_screen(HelpScreen(own + moving))
+            action = binding.action.rsplit(".", 1)[-1]
+            if action in self.HELP_LEAVES_OUT or (action == "quit" and key != "q"):
+                continue
+            keys, _what, _mine = grouped.setdefault((id(active.node), binding.action), (
+                [], binding.tooltip or binding.description or key, isinstance(active.node, (App, Screen))))
+            keys.append(self.get_key_display(binding))
+        own = [(" ".join(keys), what) for keys, what, mine in grouped.values() if mine]
+        moving = [(" ".join(keys), what) for keys, what, mine in grouped.values() if not mine]
+        settings = self.portfolio.settings if self.portfolio is not None else Settings()
+        self.push_screen(HelpScreen(own + moving, settings))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
