@@ -47,3 +47,16 @@ def test_error_screen(snap_compare):
 
 def test_too_small_screen(snap_compare, example_cwd):
     assert snap_compare(make_app([example_cwd]), run_before=loaded, terminal_size=(60, 20))
+
+
+def test_main_screen_120x40(snap_compare, example_cwd):
+    assert snap_compare(make_app([example_cwd]), run_before=loaded, terminal_size=(120, 40))
+
+
+def test_main_screen_80x24_no_color(snap_compare, example_cwd, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app([example_cwd]), run_before=loaded, terminal_size=(80, 24))
+
+
+def test_help_80x24(snap_compare, example_cwd):
+    assert snap_compare(make_app([example_cwd]), run_before=loaded, press=["question_mark"], terminal_size=(80, 24))

@@ -62,8 +62,8 @@ def terminal(tmp_path):
     shutil.copytree(REPO / "config", tmp_path / "config")
     os.chdir(tmp_path)
 
-    def start(size: tuple[int, int], env: dict[str, str] | None = None) -> Terminal:
-        t = Terminal(["config", "--as-of", AS_OF], size, env)
+    def start(size: tuple[int, int], env: dict[str, str] | None = None, path: str = "config") -> Terminal:
+        t = Terminal([path, "--as-of", AS_OF], size, env)
         made.append(t)
         return t
     yield start
@@ -71,9 +71,9 @@ def terminal(tmp_path):
         t.close()
 
 
-def expected_events() -> list[tuple[str, str, EventKind]]:
+def expected_events(path: str = "config") -> list[tuple[str, str, EventKind]]:
     """(date, deal, kind) of every event, from `dealmon check` (the same evaluation)."""
-    proc = subprocess.run([sys.executable, "-m", "tui", "check", "config", "--as-of", AS_OF, "--format", "json"],
+    proc = subprocess.run([sys.executable, "-m", "tui", "check", path, "--as-of", AS_OF, "--format", "json"],
                           capture_output=True, text=True)
     doc = json.loads(proc.stdout)
     events = [(e["date"], d["id"], EventKind(e["kind"])) for d in doc["deals"] for e in d["events"]]
@@ -90,3 +90,23 @@ def test_every_event_row_shows_date_label_and_whole_deal_id(terminal, size):
         label = kind.label if size[0] >= 100 else kind.short
         assert any(day in line and deal in line and label in line for line in lines), (
             f"{day} {deal} {label} not on one line at {size[0]}x{size[1]}:\n{screen}")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+@pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}])
+def test_a_generated_portfolio_reads_the_same_way(terminal, tmp_path, size, env):
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import write_portfolio
+
+    write_portfolio(60, 8, str(tmp_path / "sixty.yaml"))
+    screen = terminal(size, env, str(tmp_path / "sixty.yaml")).wait_for("Countdowns")
+    header = screen.splitlines()[0]
+    assert header.startswith(" dealmon  ok · 60 deals · as of 2026-12-25"), header  # the load state first
+    events = expected_events(str(tmp_path / "sixty.yaml"))
+    rows = [line for line in screen.splitlines() if any(line.lstrip("│┃ ").startswith(e[0]) for e in events)]
+    assert len(rows) >= 3  # at least the next three events
+    for line in rows:  # every visible event row whole: date, label, whole deal id
+        body = line.strip("│┃ ")
+        day = body[:10]
+        assert any(day == d and f"{deal}: {kind.label if size[0] >= 100 else kind.short}" in body
+                   for d, deal, kind in events), line
