@@ -57,7 +57,9 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    class RowSelected(Message):
+    class RowMessage(Message):
+        """A message about one row of the table."""
+
         def __init__(self, table: VirtualTable, row_key: Hashable) -> None:
             super().__init__()
             self.table = table
@@ -67,17 +69,11 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    class RowHighlighted(Message):
+    class RowSelected(RowMessage):
+        """Enter (or a click) on a row."""
+
+    class RowHighlighted(RowMessage):
         """The cursor is on a row (after a move, or after the rows changed under it)."""
-
-        def __init__(self, table: VirtualTable, row_key: Hashable) -> None:
-            super().__init__()
-            self.table = table
-            self.row_key = row_key
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
 
     def __init__(self, columns: Sequence[tuple[str, ...]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
