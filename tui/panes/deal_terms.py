@@ -45,12 +45,10 @@ class DealTermsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="deal-table")
-
-    def on_mount(self) -> None:
-        # The (hidden) filter box is mounted after the first frame: a faster first paint.
-        self.call_after_refresh(self.mount, Input(
-            placeholder="filter: words, provider: status: model: tag: disputed risk — enter keeps it, esc clears",
-            id="deal-filter"))
+        # Hidden until `/` (the stylesheet); composed with the table, so that `/` pressed as soon
+        # as the data shows always finds it.
+        yield Input(placeholder="filter: words, provider: status: model: tag: disputed risk — enter keeps it, "
+                                "esc clears", id="deal-filter")
 
     @property
     def selected_deal(self) -> str | None:
