@@ -323,7 +323,7 @@ async def test_help_and_palette_list_the_keys(example):
                           ("/", "filter the panes: words, provider: status: model: tag: disputed risk"),
                           ("s", "sort the deal table by the next column (▲ shows which)"),
                           ("S", "reverse the deal table's sort order (▲/▼)"),
-                          ("⏎", "open the row under the cursor (deal details)"), ("esc", "clear the filter"),
+                          ("⏎", "open the row under the cursor (deal details)"),
                           ("[", "as-of date − 1 day"), ("]", "as-of date + 1 day"),
                           ("}", "as-of date + 1 month (anchored: Jan 31 → Feb 28 → Mar 31)"),
                           ("t", "back to today (follows the clock again)"), ("?", "this help: every key"),
@@ -498,8 +498,10 @@ async def test_the_filter_narrows_all_three_panes(tmp_path):
         assert "filtered: 1 deals" in str(app.query_one("#capacity").border_title)
         totals = text_of(app.query_one("#capacity-totals"))
         assert totals.startswith("Total  GB200 7\n       2 MW") and "H100" not in totals
+        assert "escape" in app.screen.active_bindings  # the footer says a filter is on: "esc Clear filter"
         await pilot.press("escape")
         assert [r[0] for r in table_rows(app, "deal-table")] == ["a", "b", "c"]
+        assert "escape" not in app.screen.active_bindings
         await pilot.pause(0.3)
         assert "filtered" not in str(app.query_one("#capacity").border_title)
         assert {r[3].split(":")[0] for r in table_rows(app, "event-table")} == {"a", "c"}

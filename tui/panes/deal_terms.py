@@ -113,12 +113,16 @@ class DealTermsPane(Vertical):
         self._render_rows()
         self.post_message(self.Filtered(self.kept, self.filter_text))
         self.table.focus()
+        self.screen.refresh_bindings()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        had = bool(self.filter_text)
         self.filter_text = event.value.strip()
         self._render_rows()
         self.post_message(self.Filtered(self.kept, self.filter_text))
+        if had != bool(self.filter_text):
+            self.screen.refresh_bindings()  # the footer's "esc Clear filter" comes and goes
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -42,7 +42,8 @@ class MainScreen(Screen[None]):
         Binding("s", "sort", "Sort", tooltip="sort the deal table by the next column (▲ shows which)"),
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the deal table's sort order (▲/▼)"),
         Binding("enter", "details", "Details", tooltip="every field, source, claim and derivation of the deal"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
+        # In the footer only while a filter is on (check_action), so the footer says so.
+        Binding("escape", "clear_filter", "Clear filter", tooltip="clear the filter"),
         Binding("1", "focus_pane(1)", "Terms", show=False, tooltip="focus the deal terms pane"),
         Binding("2", "focus_pane(2)", "Countdowns", show=False, tooltip="focus the countdowns pane"),
         Binding("3", "focus_pane(3)", "Capacity", show=False, tooltip="focus the capacity pane"),
@@ -158,6 +159,9 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.DATA_ACTIONS and self.data.portfolio is None:
             return False
+        if action == "clear_filter":
+            terms = self.query(DealTermsPane)
+            return bool(terms) and (bool(terms.first().filter_text) or terms.first().filter_open)
         return True
 
     def action_focus_pane(self, number: int) -> None:
