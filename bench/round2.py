@@ -1,0 +1,128 @@
+"""Issue 13's figures ("speed and memory, round two"), each against its target, measured side by
+side with its reference in this run.
+
+    python bench/round2.py [--runs 3] [--huge 100000]
+
+- seed deal on screen (the example, 80x24 pty) vs a bare Textual app's first frame: <= 1.3x
+- 10,000 deals: one `]` (as-of + 1 day) -> the panes show the new date's figures, median
+  (headless Pilot: the key to the view of the new date on screen): <= 0.3 s
+- 10,000 deals in 100 files, unchanged since the last run: start -> deals on screen (pty) vs
+  the bare app's first frame: <= 2x
+- `dealmon check`, 10,000 deals: peak RSS: <= 80 MB
+- the monitor with 10,000 deals loaded: peak RSS: <= 120 MB
+- with --huge N (bench/run's full pass: 100,000): the monitor's peak RSS <= 800 MB and its time
+  per deal to screen <= 1.1x that of 10,000 deals
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+
+from first_paint import BARE, pty_app, time_to_marker  # noqa: E402
+from generate import write_portfolio  # noqa: E402
+
+AS_OF = "2026-11-29"
+
+
+def row(figure: str, value: float, unit: str, target: float | None, fmt: str = ".2f") -> None:
+    ok = "" if target is None else ("yes" if value <= target else "MISSED")
+    shown = f"<= {target:g}" if target is not None else ""
+    print(f"{figure + f' ({unit})' if unit else figure:<58} {value:>10{fmt}} {shown:>10}  {ok}")
+
+
+def seed_deal_ratio(runs: int) -> tuple[float, float]:
+    ours, bare = [], []
+    for _ in range(runs):
+        with pty_app([sys.executable, "-m", "tui", "config"]) as app:
+            ours.append(app.wait_for(b"anthropic-spacex"))
+        bare.append(time_to_marker([sys.executable, "-c", BARE], b"BARE-READY"))
+    return statistics.median(ours), statistics.median(bare)
+
+
+async def _one_day_moves(path: str, moves: int) -> list[float]:
+    from tui.app import DealmonApp
+
+    app = DealmonApp([path], as_of=date.fromisoformat(AS_OF), watch=False)
+    times = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(1200):
+            await pilot.pause(0.05)
+            if app.view is not None and not app.loading:
+                break
+        for _ in range(moves):
+            target = app.as_of.toordinal() + 1
+            started = time.perf_counter()
+            await pilot.press("right_square_bracket")
+            while app.view is None or app.view.evaluation.as_of.toordinal() != target or app.evaluating:
+                await pilot.pause(0.005)
+            await pilot.pause()  # the repaint
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def peak_rss_of_check(path: str) -> float:
+    """Peak RSS (MB) of `dealmon check` on `path`, in a fresh process without the cache."""
+    code = ("import resource, subprocess, sys\n"
+            f"subprocess.run([sys.executable, '-m', 'tui', 'check', {path!r}, '--as-of', {AS_OF!r}], "
+            "stdout=subprocess.DEVNULL, env=dict(__import__('os').environ, DEALMON_NO_CACHE='1'))\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[-1]) / 1024
+
+
+def monitor_on_screen(path: str, marker: bytes = b"d000000") -> tuple[float, float]:
+    """(seconds to the first deal on screen, peak RSS MB once loaded) of the monitor on `path`."""
+    with pty_app([sys.executable, "-m", "tui", path, "--as-of", AS_OF], size=(160, 48)) as app:
+        seconds = app.wait_for(marker, timeout=600)
+        time.sleep(1.0)
+        return seconds, app.peak_rss_mb()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--huge", type=int, default=0, help="also measure a portfolio of this many deals")
+    a = ap.parse_args()
+    print(f"{'figure':<58} {'value':>10} {'target':>10}  ok")
+    ours, bare = seed_deal_ratio(a.runs)
+    row("seed deal on screen, the example", ours, "s", None)
+    row("  a bare app's first frame", bare, "s", None)
+    row("  ratio", ours / bare, "x", 1.3)
+    with tempfile.TemporaryDirectory() as tmp:
+        single = os.path.join(tmp, "big.yaml")
+        write_portfolio(10_000, 500, single)
+        moves = asyncio.run(_one_day_moves(single, max(3, a.runs * 2)))
+        row("10,000 deals: one ] -> the new date's figures, median", statistics.median(moves), "s", 0.3)
+        split = os.path.join(tmp, "split")
+        write_portfolio(10_000, 500, split, files=100)
+        monitor_on_screen(split)  # the run before: whatever it keeps for the next one
+        again = [monitor_on_screen(split)[0] for _ in range(a.runs)]
+        bare_first = statistics.median(time_to_marker([sys.executable, "-c", BARE], b"BARE-READY")
+                                       for _ in range(a.runs))
+        row("10,000 deals in 100 unchanged files: start -> deals on screen", statistics.median(again), "s", None)
+        row("  vs a bare app's first frame", statistics.median(again) / bare_first, "x", 2.0)
+        row("dealmon check, 10,000 deals: peak RSS", peak_rss_of_check(single), "MB", 80, ".0f")
+        seconds_10k, rss_10k = monitor_on_screen(single)
+        row("monitor, 10,000 deals loaded: peak RSS", rss_10k, "MB", 120, ".0f")
+        if a.huge:
+            huge = os.path.join(tmp, "huge.yaml")
+            write_portfolio(a.huge, 500, huge)
+            seconds, rss = monitor_on_screen(huge)
+            row(f"monitor, {a.huge:,} deals loaded: peak RSS", rss, "MB", 800, ".0f")
+            per_deal = (seconds / a.huge) / (seconds_10k / 10_000)
+            row(f"  time per deal to screen vs 10,000 deals ({seconds:.1f} s)", per_deal, "x", 1.1)
+
+
+if __name__ == "__main__":
+    main()
