@@ -75,5 +75,5 @@ class CountdownsPane(Vertical):
         if prepared is None or not isinstance(key, tuple):
             return
         deal, _kind, day = key
-        asks = prepared.asks.get(key, "")
+        asks = prepared.asks(key)
         self.query_one("#event-asks", Static).update(cell(f"{deal}, {day}: {asks}", "italic"))

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core import formatting as fmt
 from ..core.evaluate import DealState, Evaluation
 from ..core.filtering import DealFilter
-from ..core.model import Portfolio, Provider
+from ..core.model import Deal, Portfolio, Provider
 from ..core.words import Effect
 from .cells import BAND_STYLE, STATUS_STYLE, Cell, disputed, measure, table_cell
 
@@ -19,6 +19,7 @@ COLUMNS = [("id", "id"), ("next", "next event"), ("left", "left", "right"), ("ri
            ("commitment", "commit/yr", "right"), ("parties", "buyer → provider"), ("term", "term ends"),
            ("notice", "notice")]
 SORTS = tuple(column[0] for column in COLUMNS)
+T = TypeVar("T")
 NUMBER_RUN = re.compile(r"([0-9]+)")
 
 
@@ -102,26 +103,44 @@ def exit_right_text(s: DealState, as_of: date) -> str:
     return "open" if opens <= as_of else fmt.day(opens)
 
 
-def deal_row(s: DealState, provider: Provider | None, as_of: date) -> tuple[Cell, ...]:
+def fixed_cells(s: DealState, provider: Provider | None) -> tuple[Cell, ...]:
+    """The cells that do not depend on the as-of date: id, commitment, parties, notice terms."""
     deal = s.deal
     parties = f"{deal.buyer} → {provider.name if provider else deal.provider}"
     c = deal.commitment
     commitment = fmt.short_money(c.per_year, c.currency) if c else "—"
-    nxt = s.next_event
     return (
         table_cell(deal.id, "bold"),
+        disputed(commitment, "commitment" in s.disputed),
+        table_cell(parties),
+        disputed(notice_text(s), any(f in ("notice", "notice.period", "notice.parties", "notice.effect")
+                                     for f in s.disputed)),
+    )
+
+
+def dated_cells(s: DealState, as_of: date) -> tuple[Cell, ...]:
+    """The cells that move with the as-of date: next event, days left, exit right, exit if
+    notice today, exit date, status, term end."""
+    nxt = s.next_event
+    return (
         table_cell(f"{nxt.kind.short} {fmt.day(nxt.date)}" if nxt else "—"),
         (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", ""),
         disputed(exit_right_text(s, as_of), any(f == "notice.not_before" for f in s.disputed)),
         table_cell(fmt.day(s.earliest_exit_if_notice_today)),
         table_cell(fmt.day(s.exit_date)),
         table_cell(s.status.label, STATUS_STYLE[s.status]),
-        disputed(commitment, "commitment" in s.disputed),
-        table_cell(parties),
         disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
-        disputed(notice_text(s), any(f in ("notice", "notice.period", "notice.parties", "notice.effect")
-                                     for f in s.disputed)),
     )
+
+
+def deal_row(fixed: tuple[T, ...], dated: tuple[T, ...]) -> tuple[T, ...]:
+    """The row in COLUMNS' order from its fixed and dated cells (or their widths)."""
+    return (fixed[0], *dated[:6], fixed[1], fixed[2], dated[6], fixed[3])
+
+
+# deal id -> (deal, its provider, fixed cells, their widths, filter text): what a new as-of date
+# does not change, kept while the deal and its provider are the same objects
+FixedEntry = tuple[Deal, Provider | None, tuple[Cell, ...], tuple[int, ...], str]
 
 
 # id -> (state, row, haystack, cell widths)
@@ -138,6 +157,7 @@ class DealRows:
         self.evaluation = evaluation
         self.built = built
         self.names = names  # the providers and facilities the rows were built with
+        self.fixed: dict[str, FixedEntry] = {}  # the cells a new as-of date does not change
         self.widths = {ident: entry[3] for ident, entry in built.items()}
         self._orders: dict[int, list[str]] = {}  # sort index -> ids, ascending
 
@@ -172,15 +192,26 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
     when no provider or facility changed (rows show provider names and the filter searches
     facility names): a reload that changed one file of a hundred builds that file's rows."""
     names = (list(portfolio.providers.items()), list(portfolio.facilities.items()))
-    reuse = previous.built if previous is not None and _same_objects(names, previous.names) else {}
+    same = previous is not None and _same_objects(names, previous.names)
+    reuse = previous.built if previous is not None and same else {}
+    fixed_before = previous.fixed if previous is not None and same else {}
     built: dict[str, DealEntry] = {}
+    fixed: dict[str, FixedEntry] = {}
     for ident, s in ev.deals.items():
+        provider = portfolio.providers.get(s.deal.provider)
+        kept = fixed_before.get(ident)
+        if kept is None or kept[0] is not s.deal or kept[1] is not provider:
+            cells = fixed_cells(s, provider)
+            kept = (s.deal, provider, cells, measure(cells), haystack(s, portfolio))
+        fixed[ident] = kept
         entry = reuse.get(ident)
-        if entry is None or entry[0] is not s:
-            row = deal_row(s, portfolio.providers.get(s.deal.provider), ev.as_of)
-            entry = (s, row, haystack(s, portfolio), measure(row))
-        built[ident] = entry
+        if entry is not None and entry[0] is s:
+            built[ident] = entry
+            continue
+        dated = dated_cells(s, ev.as_of)
+        built[ident] = (s, deal_row(kept[2], dated), kept[4], deal_row(kept[3], measure(dated)))
     rows = DealRows(ev, built, names)
+    rows.fixed = fixed
     rows.order(sort_index)
     return rows
 

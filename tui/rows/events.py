@@ -44,7 +44,17 @@ class EventRows:
         self.short_rows = {key: entry[3] for key, entry in built.items()}
         self.short_widths = {key: entry[4] for key, entry in built.items()}
         self.exits = exits
-        self.asks: dict[EventKey, str] = {}  # what each event asks of the user (SPEC §3)
+        self.providers: dict[str, str] = {}  # provider id -> name, for what an event asks
+
+    def asks(self, key: EventKey) -> str:
+        """What the event `key` asks of the user (SPEC §3), made when asked: only the event under
+        the cursor is ever shown, and making all of them cost 0.13 s at 10,000 deals."""
+        entry = self.built.get(key)
+        if entry is None:
+            return ""
+        e = entry[0]
+        state = self.evaluation.deals[e.deal]
+        return event_asks(e, state, self.providers.get(state.deal.provider, state.deal.provider))
 
 
 def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | None = None,
@@ -63,12 +73,8 @@ def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | N
             entry = (e, row, measure(row), short, measure(short))
         built[key] = entry
     rows = EventRows(ev, built, exits_text(ev, today))
-    providers = portfolio.providers if portfolio is not None else {}
-    for key, entry in built.items():
-        e = entry[0]
-        state = ev.deals[e.deal]
-        provider = providers.get(state.deal.provider)
-        rows.asks[key] = event_asks(e, state, provider.name if provider else state.deal.provider)
+    if portfolio is not None:
+        rows.providers = {pid: p.name for pid, p in portfolio.providers.items()}
     return rows
 
 
