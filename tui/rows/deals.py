@@ -161,6 +161,11 @@ class DealRows:
         self.widths = {ident: entry[3] for ident, entry in built.items()}
         self._orders: dict[int, list[str]] = {}  # sort index -> ids, ascending
 
+    def keep_id_order(self, previous: DealRows) -> None:
+        """Take `previous`'s id order when it has the same deals: it does not move with the date."""
+        if 0 in previous._orders and previous.built.keys() == self.built.keys():
+            self._orders[0] = previous._orders[0]
+
     def order(self, sort_index: int, descending: bool = False) -> list[str]:
         """All deal ids in the order of SORTS[sort_index], sorted once per evaluation."""
         if sort_index not in self._orders:
@@ -212,6 +217,8 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
         built[ident] = (s, deal_row(kept[2], dated), kept[4], deal_row(kept[3], measure(dated)))
     rows = DealRows(ev, built, names)
     rows.fixed = fixed
+    if previous is not None:
+        rows.keep_id_order(previous)
     rows.order(sort_index)
     return rows
 

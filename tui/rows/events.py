@@ -67,10 +67,17 @@ def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | N
     for e in ev.events:
         key = (e.deal, e.kind.value, e.date)
         entry = reuse.get(key)
-        # Events are immutable: the same event object (from a reused deal state) keeps its row.
-        if entry is None or entry[0] is not e:
+        if entry is None:
             row, short = event_row(e), event_row(e, short=True)
             entry = (e, row, measure(row), short, measure(short))
+        elif entry[0] is not e:
+            # The same event on another as-of date: only the days left and the band change.
+            style = BAND_STYLE[e.level]
+            left, band = (fmt.days(e.days_left), style), (e.level.label, style)
+            sizes = (len(left[0]), len(band[0]))
+            _, row, widths, short, short_widths = entry
+            entry = (e, (row[0], left, band, row[3]), (widths[0], *sizes, widths[3]),
+                     (short[0], left, band, short[3]), (short_widths[0], *sizes, short_widths[3]))
         built[key] = entry
     rows = EventRows(ev, built, exits_text(ev, today))
     if portfolio is not None:
