@@ -45,3 +45,26 @@ def test_each_meaning_has_its_own_style_legible_without_colour():
         assert not s.dim, name
     assert parsed["critical"] != parsed["at_risk"] != parsed["disputed"]
     assert parsed["critical"].reverse and parsed["disputed"].italic and parsed["at_risk"].underline
+
+
+def test_rows_kept_across_a_date_move_equal_rows_built_afresh():
+    from datetime import timedelta
+
+    from conftest import REPO
+
+    from tui.core.loader import load
+    from tui.loading import prepare_view
+    from tui.rows.deals import build_deal_rows
+    from tui.rows.events import build_event_rows
+
+    portfolio = load([str(REPO / "config")]).portfolio
+    day = date(2026, 7, 1)
+    view = prepare_view(portfolio, day, None, 0)
+    for step in range(1, 400, 37):  # across the exit right, the deals' start and a year
+        view = prepare_view(portfolio, day + timedelta(days=step), view, 0)
+        fresh_events = build_event_rows(view.evaluation, None)
+        fresh_deals = build_deal_rows(view.evaluation, portfolio, None, 0)
+        assert view.event_rows.rows == fresh_events.rows and view.event_rows.widths == fresh_events.widths
+        assert view.event_rows.short_rows == fresh_events.short_rows
+        assert {i: e[1] for i, e in view.deal_rows.built.items()} == {i: e[1] for i, e in fresh_deals.built.items()}
+        assert view.deal_rows.widths == fresh_deals.widths and view.deal_rows.order(0) == fresh_deals.order(0)
