@@ -142,11 +142,22 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
         file_warnings += unread.warnings
     # Sources first, so that everything else can refer to them.
     found.sort(key=lambda f: KINDS.index(f[0]))
+    # The node tree is let go of entity by entity as it is read: peak memory is then the
+    # entities plus what is left of the tree, not both whole (bench/README.md, "node tree").
+    if root is not None:
+        for _name, (_key, value) in root.items.items():
+            if isinstance(value, Mapping):
+                value.items.clear()
+        root.items.clear()
     definitions = []
-    for built, (kind, ident, id_key, body) in enumerate(found, 1):
-        if not built % 2048:
-            progress(built / len(found))
+    total = len(found)
+    found.reverse()  # popped from the end: in order, each entity's nodes dropped once read
+    while found:
+        kind, ident, id_key, body = found.pop()
+        if not (total - len(found)) % 2048:
+            progress((total - len(found)) / total)
         definitions.append(read_definition(kind, ident, id_key, body, ctx))
+        del body
     return FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions))
 
 
@@ -157,6 +168,7 @@ def read_definition(kind: str, ident: str, id_key: Scalar, body: Node, ctx: Cont
     errors.clear()
     warnings.clear()
     refs.clear()
+    ctx.field_nodes.clear()  # (positions of the last entity's nested values: no longer needed)
     entity = None
     if isinstance(body, Mapping):
         entity = READERS[kind](ident, body, ctx)
