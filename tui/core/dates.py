@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from types import ModuleType
 
 UNIT_NAMES = {
     "d": ("day", "days"),
@@ -124,19 +125,24 @@ def sub(d: date | None, duration: Duration, calendar: str | None = None) -> date
 # --- business days -------------------------------------------------------------------------
 
 @cache
-def calendar_codes() -> frozenset[str]:
-    import holidays  # a slow import (bench/README.md, "start-up"): only when a calendar is named
+def _holidays() -> ModuleType:
+    """The `holidays` package, imported only when a calendar is named: a slow import
+    (bench/README.md, "start-up")."""
+    import holidays
 
-    return frozenset(holidays.list_supported_countries())
+    return holidays
+
+
+@cache
+def calendar_codes() -> frozenset[str]:
+    return frozenset(_holidays().list_supported_countries())
 
 
 @cache
 def calendar_years(calendar: str) -> tuple[int, int]:
     """The first and last year whose holidays the calendar knows (the `holidays` package stops
     somewhere, e.g. 2100): outside them business days count weekends only."""
-    import holidays
-
-    known = holidays.country_holidays(calendar)
+    known = _holidays().country_holidays(calendar)
     return int(known.start_year), int(known.end_year)
 
 
@@ -145,9 +151,7 @@ def _holidays_of_year(calendar: str, year: int) -> frozenset[date]:
     first, last = calendar_years(calendar)
     if not first <= year <= last:  # nothing known: no need to ask (and build) the package
         return frozenset()
-    import holidays
-
-    return frozenset(holidays.country_holidays(calendar, years=year).keys())
+    return frozenset(_holidays().country_holidays(calendar, years=year).keys())
 
 
 def is_business_day(d: date, calendar: str | None) -> bool:
