@@ -109,3 +109,24 @@ def test_loader_never_raises_on_yamlish_text(tmp_path, text):
     path.write_text("deals:\n  d:\n" + text, encoding="utf-8")
     result = load([str(path)])
     assert all(str(p).startswith(f"{path}:") for p in result.errors)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(deals(), st.lists(DATES, min_size=2, max_size=6))
+def test_date_math_kept_across_dates_equals_a_fresh_evaluation(tmp_path, body, days):
+    # evaluate() carries each deal's date math (term ends, deadlines, notice exits) from one
+    # date to the next; the result must be what a fresh evaluation gives.
+    from tui.core.evaluate import evaluate
+
+    result = load([str(_write(tmp_path, deal_yaml(body)))])
+    assert result.ok, [str(e) for e in result.errors]
+    previous = None
+    for day in days:
+        carried = evaluate(result.portfolio, day, previous)
+        fresh = evaluate(result.portfolio, day)
+        a, b = carried.deals["d"], fresh.deals["d"]
+        assert (a.status, a.exit_right_from, a.exit_date, a.term_end, a.notice_deadline,
+                a.earliest_exit_if_notice_today, a.events, a.derivations) == (
+            b.status, b.exit_right_from, b.exit_date, b.term_end, b.notice_deadline,
+            b.earliest_exit_if_notice_today, b.events, b.derivations)
+        previous = carried

@@ -122,6 +122,7 @@ class Evaluation:
     capacity: Capacity
     warnings: list[Problem]  # warnings that depend on the as-of date
     line_figures: LineMemo = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
+    terms: dict[str, _Terms] = field(default_factory=dict, repr=False)  # each deal's date math, for the next
 
 
 def level_of(days_left: int, settings: Settings) -> Band:
@@ -140,22 +141,31 @@ def horizon_end_of(T: date, settings: Settings) -> date:
 
 
 class _Terms:
-    """Date math of one deal's terms, independent of the as-of date."""
+    """Date math of one deal's terms, independent of the as-of date: kept across evaluations
+    of the same deal object (see `evaluate`), each term end, deadline and notice exit is
+    computed once, whatever the number of dates it is asked for."""
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
         self.cal = deal.calendar
         self.R = deal.exit_right_opens
+        self._ends: dict[int, date | None] = {}
+        self._deadlines: dict[int, date | None] = {}
+        self._exits: dict[date, tuple[date | None, str]] = {}
 
     def end_k(self, k: int) -> date | None:
         # Always from the anchor: end_k = add(end, k x renewal), never stepped (no drift).
         deal = self.deal
         if k == 0 or deal.renewal is None:
             return deal.end
-        return add(deal.end, deal.renewal.times(k), self.cal)
+        if k not in self._ends:
+            self._ends[k] = add(deal.end, deal.renewal.times(k), self.cal)
+        return self._ends[k]
 
     def deadline_k(self, k: int) -> date | None:
-        return sub(self.end_k(k), self._notice.period, self.cal)
+        if k not in self._deadlines:
+            self._deadlines[k] = sub(self.end_k(k), self._notice.period, self.cal)
+        return self._deadlines[k]
 
     @property
     def _notice(self) -> Notice:
@@ -173,6 +183,11 @@ class _Terms:
 
     def exit_after_notice(self, given: date) -> tuple[date | None, str]:
         """The day a notice given on `given` ends the deal, and how."""
+        if given not in self._exits:
+            self._exits[given] = self._exit_after_notice(given)
+        return self._exits[given]
+
+    def _exit_after_notice(self, given: date) -> tuple[date | None, str]:
         deal, notice = self.deal, self._notice
         if notice.effect is Effect.TERM_END:
             k, deadline = self.first_deadline_from(given)
@@ -197,8 +212,10 @@ def _renewal_note(deal: Deal, k: int) -> str:
     return f" = end {deal.end} + {k} x {deal.renewal}" if k else ""
 
 
-def evaluate_deal(deal: Deal, T: date, settings: Settings) -> DealState:
-    terms = _Terms(deal)
+def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None = None) -> DealState:
+    """Deal `deal` on date `T`; `terms`: its date math from an earlier date (same deal object)."""
+    if terms is None or terms.deal is not deal:
+        terms = _Terms(deal)
     notice = deal.notice
     R = terms.R
     why: dict[str, str] = {}
@@ -351,14 +368,19 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     same_date = previous is not None and previous.as_of == as_of and previous.settings == settings
     reusable = previous.deals if previous is not None and same_date else {}
     states = {}
+    known_terms = previous.terms if previous is not None else {}
+    terms: dict[str, _Terms] = {}
     for ident, deal in portfolio.deals.items():
         state = reusable.get(ident)
-        states[ident] = state if state is not None and state.deal is deal else evaluate_deal(deal, as_of, settings)
+        kept = known_terms.get(ident)
+        terms[ident] = kept if kept is not None and kept.deal is deal else _Terms(deal)
+        states[ident] = state if state is not None and state.deal is deal else evaluate_deal(
+            deal, as_of, settings, terms[ident])
     events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
     memo = previous.line_figures if previous is not None else {}
     capacity, warnings, line_figures = _capacity(portfolio, states, as_of, memo)
     warnings += [w for s in states.values() if s.deal.calendar is not None for w in _calendar_warning(s)]
-    return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures)
+    return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures, terms)
 
 
 def uses_business_days(deal: Deal) -> bool:
