@@ -13,6 +13,8 @@ from ..rows.capacity import capacity_texts
 
 class CapacityPane(VerticalScroll, can_focus=True):
     BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
+    _shown: tuple[Evaluation, Evaluation | None] | None = None  # what show() was last given
+
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False),
         Binding("g", "scroll_home", "Top", show=False), Binding("G", "scroll_end", "Bottom", show=False),
@@ -25,11 +27,17 @@ class CapacityPane(VerticalScroll, can_focus=True):
 
     def show(self, ev: Evaluation, filtered: Evaluation | None = None) -> None:
         """Show `ev`'s capacity, or `filtered`'s: the evaluation of the deals the filter keeps."""
+        self._shown = (ev, filtered)
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        texts = capacity_texts(filtered or ev, step, max(40, self.size.width - 3))
+        texts = capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1))
         self.query_one("#capacity-totals", Static).update(texts.totals)
         self.query_one("#timeline", Static).update(texts.timeline)
         self.query_one("#capacity-providers", Static).update(texts.providers)
         self.border_title = "Capacity · next 24 months" + (
             f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else "")
+
+    def on_resize(self) -> None:
+        """The timeline's bars are as wide as the pane: drawn again at its new width."""
+        if self._shown is not None:
+            self.show(*self._shown)
