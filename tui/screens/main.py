@@ -151,8 +151,6 @@ class MainScreen(Screen[None]):
             self.query_one("#too-small", Static).update(Text(
                 f"Terminal too small: {width}×{height}.\ndealmon needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
                 "Enlarge the window, or press q to quit.", justify="center", end=""))
-        if self.data.evaluation is not None:  # the capacity pane shows more when taller
-            self._show_filtered(self.query_one(DealTermsPane).kept)
 
     # --- keys -------------------------------------------------------------------------------
 
