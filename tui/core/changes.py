@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import formatting as fmt
 from .evaluate import Evaluation
 from .words import Band, EventKind
 
@@ -31,18 +32,14 @@ class Changes:
         if self.removed:
             head.append(f"{len(self.removed)} removed")
         if self.moved:
-            head.append(_many(len(self.moved), "date moved", "dates moved"))
+            head.append(fmt.plural(len(self.moved), "date moved", "dates moved"))
         if self.bands:
-            head.append(_many(len(self.bands), "band changed", "bands changed"))
+            head.append(fmt.plural(len(self.bands), "band changed", "bands changed"))
         lines = ([f"+ {d}" for d in self.added] + [f"- {d}" for d in self.removed] + self.moved + self.bands)
         shown = lines[:limit]
         if len(lines) > limit:
             shown.append(f"… and {len(lines) - limit} more")
         return " · ".join(head) + "\n" + "\n".join(shown)
-
-
-def _many(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _bands(ev: Evaluation, ident: str) -> dict[EventKind, tuple[Band, str]]:

@@ -31,6 +31,11 @@ def short_money(amount: Decimal, currency: str) -> str:
     return f"{plain_decimal(amount)} {currency}"
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 error', '2 errors', '1,204 dates moved' (`many`: when not `one` + 's')."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def count(n: int) -> str:
     return f"{n:,}"
 

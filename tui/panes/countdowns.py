@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from ..core import formatting as fmt
 from ..core.evaluate import Evaluation
 from ..rows.cells import cell
 from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows, exits_text
@@ -49,7 +50,7 @@ class CountdownsPane(Vertical):
         self.prepared, self.kept = prepared, kept
         self._show_rows()
         shown = self.table.row_count
-        title = f"Countdowns · {shown} event{'' if shown == 1 else 's'}"
+        title = f"Countdowns · {fmt.plural(shown, 'event')}"
         self.border_title = title + (" · filtered" if kept is not None else "")
         exits = prepared.exits if kept is None else exits_text(ev, today, kept)
         self.query_one("#exits-body", Static).update(exits)

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from ..core import formatting as fmt
 from ..loading import ScreenData, evaluate_kept
 from ..panes.capacity import CapacityPane
 from ..panes.countdowns import CountdownsPane
@@ -133,7 +134,7 @@ class MainScreen(Screen[None]):
         if not errors:
             return
         text = Text(end="")
-        many = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        many = fmt.plural(len(errors), "error")
         if self.data.portfolio is None:
             text.append(f"The files have {many}; nothing to show yet. This clears by itself once they "
                         "are valid (q quits).\n", style="bold")

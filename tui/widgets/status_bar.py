@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..core import formatting as fmt
 from ..rows.cells import STYLE, cell
 
 
@@ -42,9 +43,9 @@ class StatusBar(Widget):
         line.append(" dealmon ", style="bold reverse")
         line.append(" ")
         if s.errors and s.deals is not None:
-            line.append(f"STALE: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style=STYLE["error"])
+            line.append(f"STALE: {fmt.plural(s.errors, 'error')} in the files", style=STYLE["error"])
         elif s.errors:
-            line.append(f"INVALID: {s.errors} error{'s' if s.errors != 1 else ''} in the files", style=STYLE["error"])
+            line.append(f"INVALID: {fmt.plural(s.errors, 'error')} in the files", style=STYLE["error"])
         elif s.deals is not None:
             line.append(f"ok · {s.deals:,} deals", style=STYLE["ok"])
         if s.saving:
