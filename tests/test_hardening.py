@@ -422,3 +422,51 @@ def test_fuzz_check_exits_cleanly_with_positioned_messages(tmp_path, capsys, mon
         assert PROBLEM_LINE.match(line), line
     if format == "json":
         json.loads(out)
+
+
+def _load_whole_trees(paths):
+    """The loader as it was before entities were streamed: every file's tree composed whole,
+    then read."""
+    import tui.core.loader as loader
+
+    real = loader.parse_file
+    loader.parse_file = lambda path, data, progress, stream=None: real(path, data, progress)
+    try:
+        return load(paths)
+    finally:
+        loader.parse_file = real
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=HEALTH)
+@given(st.lists(mutated_yaml(), min_size=1, max_size=3))
+def test_entities_read_while_parsing_equal_entities_read_from_the_whole_tree(tmp_path, texts):
+    """Streamed entities (units.EntityStream) change nothing a load reports or builds, wherever
+    the settings are (before or after the entities, in an earlier or a later file), whatever
+    the anchors, merges, duplicate or invalid ids and syntax errors."""
+    for old in tmp_path.glob("*.yaml"):
+        old.unlink()
+    for i, text in enumerate(texts):
+        (tmp_path / f"{i}.yaml").write_bytes(text.encode("utf-8", "surrogatepass"))
+    streamed, whole = load([str(tmp_path)]), _load_whole_trees([str(tmp_path)])
+    assert [str(p) for p in streamed.errors] == [str(p) for p in whole.errors]
+    assert [str(p) for p in streamed.warnings] == [str(p) for p in whole.warnings]
+    assert streamed.portfolio == whole.portfolio
+
+
+def test_settings_after_the_entities_are_read_first(tmp_path):
+    """A file whose `settings:` comes after its deals: the deals' bare amounts take its currency
+    (the streamed entities, read with the defaults, are read again)."""
+    write(tmp_path, "a.yaml", """
+deals:
+  d:
+    buyer: B
+    provider: p
+    start: 2026-01-01
+    commitment: 12M/year
+providers:
+  p: {name: P}
+settings: {currency: EUR}
+""")
+    result = load([str(tmp_path)])
+    assert result.errors == []
+    assert result.portfolio.deals["d"].commitment.currency == "EUR"

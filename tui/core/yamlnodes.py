@@ -100,9 +100,30 @@ class _Abort(Exception):
     """Stop composing this file: a limit was hit and going on could be costly."""
 
 
+# An entity handed over while composing: (kind, its id key, its body, the root mapping so far).
+EntityHandler = Callable[[str, "Scalar", Node, "Mapping"], None]
+
+
+class _Taken(Node):
+    """Where an entity handed to an `EntityHandler` was: its key stays (duplicate ids are
+    still found), its nodes are gone."""
+    __slots__ = ()
+    kind = "taken"
+
+
+TAKEN = _Taken(0, 0)
+
+
 def compose(text: str, path: str, problems: Problems,
-            progress: Callable[[float], None] | None = None) -> Node | None:
+            progress: Callable[[float], None] | None = None,
+            on_entity: EntityHandler | None = None, entity_kinds: Iterable[str] = ()) -> Node | None:
     """Compose `text` (one YAML document) into nodes; report every problem to `problems`.
+
+    Args:
+        on_entity: called with each entity (each value of a mapping under a top-level key in
+            `entity_kinds`) as soon as it is complete; its place in the tree then holds
+            `TAKEN`. The tree of a large file is then never whole in memory: peak memory is
+            one entity's nodes, not the file's (bench/README.md, "streamed entities").
 
     Returns None for an empty stream or when the file cannot be read as a whole (a syntax
     error, a limit). Problems that leave the tree usable (a duplicate key keeps the first, a
@@ -111,7 +132,7 @@ def compose(text: str, path: str, problems: Problems,
     """
     yaml, _ = _pyyaml()
     try:
-        root = _compose_events(text, path, problems, progress)
+        root = _compose_events(text, path, problems, progress, on_entity, frozenset(entity_kinds))
     except _Abort:
         return None
     except yaml.MarkedYAMLError as exc:
@@ -143,12 +164,16 @@ PROGRESS_EVERY = 1 << 16  # events between progress reports (a 10,000-deal file 
 
 
 def _compose_events(text: str, path: str, problems: Problems,
-                    progress: Callable[[float], None] | None = None) -> Node | None:
-    # Frames of open collections: [node, size, pending key (mappings), anchor]
+                    progress: Callable[[float], None] | None = None,
+                    on_entity: EntityHandler | None = None, entity_kinds: frozenset[str] = frozenset(),
+                    ) -> Node | None:
+    # Frames of open collections: [node, size, pending key (mappings), anchor, entity kind]
+    # (the kind when the frame is the mapping of one kind of entity and they are handed over)
     stack: list[list[Any]] = []
     anchors: dict[str, tuple[Node, int]] = {}
     alias_nodes = 0
     root: Node | None = None
+    root_so_far: Node | None = None  # the outermost open collection
     documents = 0
     error = problems.error
 
@@ -179,6 +204,10 @@ def _compose_events(text: str, path: str, problems: Problems,
             error(path, key.line, key.col,
                   f"duplicate key {key.value!r} (first at line {first[0].line}, column {first[0].col})")
             return
+        if frame[4] is not None and key.value != "<<":
+            assert on_entity is not None and isinstance(root_so_far, Mapping)
+            on_entity(frame[4], key, node, root_so_far)
+            node = TAKEN
         parent.items[key.value] = (key, node)
 
     text_length = max(len(text), 1)
@@ -213,9 +242,16 @@ def _compose_events(text: str, path: str, problems: Problems,
             if event.tag not in _ALLOWED_COLLECTION_TAGS:
                 error(path, line, col, f"YAML tags are not allowed here, found {event.tag}")
             opened: Node = Mapping(line, col) if cls is yaml.MappingStartEvent else Sequence(line, col)
-            stack.append([opened, 1, None, event.anchor])
+            entity_kind = None
+            if not stack:
+                root_so_far = opened
+            elif on_entity is not None and len(stack) == 1 and isinstance(opened, Mapping):
+                outer_key = stack[0][2]  # the top-level key this mapping is the value of
+                if isinstance(outer_key, Scalar) and outer_key.value in entity_kinds:
+                    entity_kind = outer_key.value
+            stack.append([opened, 1, None, event.anchor, entity_kind])
         elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-            closed, size, _key, anchor = stack.pop()
+            closed, size, _key, anchor, _kind = stack.pop()
             if isinstance(closed, Mapping) and "<<" in closed.items:
                 _merge(closed, path, problems)
             if anchor is not None:

@@ -28,6 +28,7 @@ from .merge import merge
 from .units import (
     KINDS,
     TOP_LEVEL,
+    EntityStream,
     FileUnit,
     LoadCache,
     SettingsSection,
@@ -106,7 +107,9 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
     # 1. Parse the files that changed; take every file's settings (they come before the rest).
     # A large file edited in place is split by entity instead and parsed in step 2, only
     # where it changed (see incremental.Spans).
-    trees: dict[str, tuple[Mapping | None, Problems, str | None]] = {}
+    # Each parsed file's entities are read while it is parsed (units.EntityStream), with the
+    # settings known by then; what is left of its tree is read in step 2.
+    trees: dict[str, tuple[Mapping | None, Problems, str | None, EntityStream]] = {}
     sections: dict[str, SettingsSection | None] = {}
     by_span: dict[str, tuple[str, Spans]] = {}
     changed = [p for p in data if p not in old or old[p].digest != digests[p]]
@@ -124,7 +127,9 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
 
         def file_progress(fraction: float, start: int = start, size: int = size) -> None:
             progress(PARSE_SHARE * (start + fraction * size) / total)
-        trees[path] = parse_file(path, data[path], file_progress)
+        earlier = next((s for s in sections.values() if s is not None), None)
+        streamed = EntityStream(path, earlier.settings if earlier is not None else None)
+        trees[path] = (*parse_file(path, data[path], file_progress, streamed), streamed)
         sections[path] = settings_section(path, trees[path][0])
         done += size
     progress(PARSE_SHARE)
@@ -151,10 +156,18 @@ def _load(paths: list[str] | None, contents: dict[str, bytes],
 
         def build_progress(fraction: float, start: int = start, size: int = size) -> None:
             progress(PARSE_SHARE + (1 - PARSE_SHARE) * (start + fraction * size) / total)
-        # Unchanged bytes but new settings: parse again (trees are not kept: they are large).
-        root, file_problems, text = trees.pop(path) if path in trees else parse_file(path, data[path], lambda f: None)
+        # Unchanged bytes but new settings, or entities streamed with other settings than
+        # those that count: parse again (trees are not kept: they are large).
+        stream: EntityStream | None = None
+        if path in trees and trees[path][3].settings_key in (None, key):
+            root, file_problems, text, stream = trees.pop(path)
+            if root is None:
+                stream = None  # a file that cannot be read as a whole reports only that
+        else:
+            trees.pop(path, None)
+            root, file_problems, text = parse_file(path, data[path], lambda f: None)
         unit = read_file(path, digests[path], root, file_problems, sections[path], settings, key,
-                         build_progress)
+                         build_progress, stream)
         # Only a kept unit is ever re-read by entity: split the text only for a cache.
         units[path] = with_spans(unit, text) if cache is not None and text is not None else unit
         done += size

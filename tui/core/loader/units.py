@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import values as v
 from ..model import Settings
 from ..problems import Problem, Problems
-from ..yamlnodes import Mapping, Node, Scalar, compose, describe
+from ..yamlnodes import TAKEN, Mapping, Node, Scalar, compose, describe
 from .entities import READERS, read_settings
 from .fields import Context, Ref, did_you_mean
 from .files import read_text
@@ -73,14 +73,62 @@ def settings_key(settings: Settings) -> tuple[Any, ...]:
     return astuple(settings)
 
 
-def parse_file(path: str, data: bytes,
-           progress: Callable[[float], None]) -> tuple[Mapping | None, Problems, str | None]:
-    """The file's root mapping (None when there is none), what parsing it reported, its text."""
+class EntityStream:
+    """Reads each entity while the file is still being parsed, so that a file's node tree is
+    never whole in memory (bench/README.md, "streamed entities").
+
+    The entities are read with the settings known when the first one arrives: those of an
+    earlier file, else this file's `settings:` when it comes before its entities, else the
+    defaults. `settings_key` says which; a load whose settings turn out otherwise reads the
+    file again (as for a changed `settings:` in another file)."""
+
+    def __init__(self, path: str, settings: Settings | None) -> None:
+        self.path = path
+        self.settings = settings
+        self.ctx: Context | None = None
+        self.definitions: list[Definition] = []
+        self.misnamed_errors: list[Problem] = []  # entities under invalid ids: reported, not kept
+        self.misnamed_warnings: list[Problem] = []
+
+    @property
+    def settings_key(self) -> tuple[Any, ...] | None:
+        """The settings the entities were read with (None: no entity was read)."""
+        return settings_key(self.ctx.settings) if self.ctx is not None else None
+
+    def __call__(self, kind: str, id_key: Scalar, body: Node, root: Mapping) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            settings = self.settings
+            if settings is None:
+                section = settings_section(self.path, root)
+                settings = section.settings if section is not None else Settings()
+            ctx = self.ctx = Context(Problems(), settings)
+            ctx.path = self.path
+        ident = id_key.value
+        if v.ID_RE.fullmatch(ident):
+            self.definitions.append(read_definition(kind, ident, id_key, body, ctx))
+            return
+        unread = read_definition(kind, ident, id_key, body, ctx)
+        self.misnamed_errors.append(_invalid_id(self.path, id_key, ident))
+        self.misnamed_errors.extend(unread.errors)
+        self.misnamed_warnings.extend(unread.warnings)
+
+
+def _invalid_id(path: str, id_key: Scalar, ident: str) -> Problem:
+    return Problem(path, id_key.line, id_key.col,
+                   f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' and '-', "
+                   "starting with a letter or digit")
+
+
+def parse_file(path: str, data: bytes, progress: Callable[[float], None],
+               stream: EntityStream | None = None) -> tuple[Mapping | None, Problems, str | None]:
+    """The file's root mapping (None when there is none), what parsing it reported, its text.
+    With `stream`, each entity is read as it is parsed and its place in the tree is `TAKEN`."""
     problems = Problems()
     text = read_text(path, problems, data)
     if text is None:
         return None, problems, None
-    root = compose(text, path, problems, progress)
+    root = compose(text, path, problems, progress, stream, KINDS if stream is not None else ())
     if root is None and problems.errors:
         return None, problems, text
     if root is None or (isinstance(root, Scalar) and root.is_null):
@@ -108,8 +156,9 @@ def settings_section(path: str, root: Mapping | None) -> SettingsSection | None:
 
 def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems,
                section: SettingsSection | None, settings: Settings, key: tuple[Any, ...],
-               progress: Callable[[float], None]) -> FileUnit:
-    """The unit of one parsed file (`root`), its entities read with `settings`."""
+               progress: Callable[[float], None], stream: EntityStream | None = None) -> FileUnit:
+    """The unit of one parsed file (`root`), its entities read with `settings`; `stream`: the
+    entities already read while parsing (read with the same settings)."""
     ctx = Context(problems, settings)
     ctx.path = path
     found: list[tuple[str, str, Scalar, Node]] = []
@@ -128,12 +177,16 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
                 ctx.error(value, f"{name}: expected a mapping of id to {name[:-1]}, found {describe(value)}")
                 continue
             for ident, (id_key, body) in value.items.items():
+                if body is TAKEN:
+                    continue  # read while parsing
                 if v.ID_RE.fullmatch(ident):
                     found.append((name, ident, id_key, body))
                 else:
-                    ctx.error(id_key, f"invalid id {ident!r}: ids are lower-case letters, digits, '.', '_' "
-                                      "and '-', starting with a letter or digit")
+                    problems.errors.append(_invalid_id(path, id_key, ident))
                     misnamed.append((name, ident, id_key, body))
+    if stream is not None:
+        problems.errors.extend(stream.misnamed_errors)
+        problems.warnings.extend(stream.misnamed_warnings)
     file_errors, file_warnings = tuple(problems.errors), tuple(problems.warnings)
     # An entity under an invalid id is not kept, but its own errors are reported all the same.
     for kind, ident, id_key, body in misnamed:
@@ -149,7 +202,7 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
             if isinstance(value, Mapping):
                 value.items.clear()
         root.items.clear()
-    definitions = []
+    definitions = list(stream.definitions) if stream is not None else []
     total = len(found)
     found.reverse()  # popped from the end: in order, each entity's nodes dropped once read
     while found:
@@ -158,6 +211,8 @@ def read_file(path: str, digest: bytes, root: Mapping | None, problems: Problems
             progress((total - len(found)) / total)
         definitions.append(read_definition(kind, ident, id_key, body, ctx))
         del body
+    if stream is not None:  # sources first, as when read after parsing (stable: file order)
+        definitions.sort(key=lambda d: KINDS.index(d.kind))
     return FileUnit(digest, key, section, file_errors, file_warnings, tuple(definitions))
 
 
