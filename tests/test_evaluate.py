@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from conftest import load_yaml, state_of
 
-from tui.core.evaluate import evaluate
+from tui.core.evaluate import derivations, evaluate
+from tui.core.model import Settings
 
 T = date(2026, 11, 29)
 
@@ -24,6 +25,11 @@ def fields(s):
             s.earliest_exit_if_notice_today)
 
 
+def why(s, as_of=T):
+    """How each computed date of `s` was derived (made on demand, as for the details)."""
+    return derivations(s, as_of, Settings())
+
+
 def events(s):
     return [(e.kind, e.date, e.days_left, e.level) for e in s.events]
 
@@ -32,8 +38,8 @@ def test_lockout_as_duration_and_notice_today(tmp_path):
     _, s = state_of(tmp_path, EXAMPLE_LIKE, T)
     assert fields(s) == ("active", date(2026, 8, 3), date(2029, 5, 31), date(2029, 5, 31), None, date(2027, 2, 27))
     assert events(s) == [("term_end", date(2029, 5, 31), 914, "ok")]
-    assert s.derivations["exit_right_from"] == "start 2026-05-03 + 3 months = 2026-08-03"
-    assert s.derivations["earliest_exit_if_notice_today"] == "notice today 2026-11-29 + 90 days = 2027-02-27"
+    assert why(s)["exit_right_from"] == "start 2026-05-03 + 3 months = 2026-08-03"
+    assert why(s)["earliest_exit_if_notice_today"] == "notice today 2026-11-29 + 90 days = 2027-02-27"
 
 
 def test_before_the_exit_right_opens(tmp_path):
@@ -51,7 +57,7 @@ def test_lockout_as_date(tmp_path):
     assert s.exit_right_from == date(2027, 1, 1)
     assert s.earliest_exit_if_notice_today == date(2027, 4, 1)
     assert events(s)[0] == ("exit_right", date(2027, 1, 1), 33, "ok")
-    assert s.derivations["exit_right_from"] == "not_before 2027-01-01"
+    assert why(s)["exit_right_from"] == "not_before 2027-01-01"
 
 
 def test_lockout_in_business_days_uses_the_deal_calendar(tmp_path):
@@ -78,7 +84,7 @@ def test_counted_notice_after_period(tmp_path):
     _, s = state_of(tmp_path, NOTICED, T)
     assert fields(s) == ("notice", date(2026, 8, 3), date(2026, 11, 30), date(2029, 5, 31), None, None)
     assert events(s) == [("exit", date(2026, 11, 30), 1, "critical")]
-    assert s.derivations["exit_date"] == "notice 2026-09-01 + 90 days = 2026-11-30 (notice by the provider)"
+    assert why(s)["exit_date"] == "notice 2026-09-01 + 90 days = 2026-11-30 (notice by the provider)"
 
 
 def test_exit_day_itself_is_in_force_and_the_day_after_ended(tmp_path):
@@ -124,7 +130,7 @@ def test_term_end_effect_deadline_and_renewal(tmp_path):
     assert fields(s) == ("active", date(2025, 1, 1), None, date(2027, 1, 1), date(2027, 10, 3), date(2028, 1, 1))
     assert events(s) == [("renewal", date(2027, 1, 1), 33, "ok"),
                          ("notice_deadline", date(2027, 10, 3), 308, "ok")]
-    assert s.derivations["notice_deadline"] == \
+    assert why(s)["notice_deadline"] == \
         "term end 2028-01-01 = end 2026-01-01 + 2 x 1 year - 90 days = 2027-10-03"
 
 

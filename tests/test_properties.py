@@ -116,7 +116,7 @@ def test_loader_never_raises_on_yamlish_text(tmp_path, text):
 def test_date_math_kept_across_dates_equals_a_fresh_evaluation(tmp_path, body, days):
     # evaluate() carries each deal's date math (term ends, deadlines, notice exits) from one
     # date to the next; the result must be what a fresh evaluation gives.
-    from tui.core.evaluate import evaluate
+    from tui.core.evaluate import derivations, evaluate
 
     result = load([str(_write(tmp_path, deal_yaml(body)))])
     assert result.ok, [str(e) for e in result.errors]
@@ -126,7 +126,7 @@ def test_date_math_kept_across_dates_equals_a_fresh_evaluation(tmp_path, body, d
         fresh = evaluate(result.portfolio, day)
         a, b = carried.deals["d"], fresh.deals["d"]
         assert (a.status, a.exit_right_from, a.exit_date, a.term_end, a.notice_deadline,
-                a.earliest_exit_if_notice_today, a.events, a.derivations) == (
+                a.earliest_exit_if_notice_today, a.events, derivations(a, day, result.portfolio.settings)) == (
             b.status, b.exit_right_from, b.exit_date, b.term_end, b.notice_deadline,
-            b.earliest_exit_if_notice_today, b.events, b.derivations)
+            b.earliest_exit_if_notice_today, b.events, derivations(b, day, result.portfolio.settings))
         previous = carried

@@ -62,7 +62,6 @@ class DealState:
     counted_notice: ServedNotice | None
     events: list[Event]
     disputed: list[str]
-    derivations: dict[str, str]  # field -> how its date was derived
     at_risk: bool  # ending, or the other side could end it within the horizon
     ending: bool  # exit_date within the horizon
     other_side_can_end: bool  # the other side (settings.side) may give notice and exit within the horizon
@@ -143,29 +142,38 @@ def horizon_end_of(T: date, settings: Settings) -> date:
 class _Terms:
     """Date math of one deal's terms, independent of the as-of date: kept across evaluations
     of the same deal object (see `evaluate`), each term end, deadline and notice exit is
-    computed once, whatever the number of dates it is asked for."""
+    computed once, whatever the number of dates it is asked for. The memos are made at
+    their first use: most deals never need one of them."""
+
+    __slots__ = ("deal", "cal", "R", "_ends", "_deadlines", "_exits")
 
     def __init__(self, deal: Deal) -> None:
         self.deal = deal
         self.cal = deal.calendar
         self.R = deal.exit_right_opens
-        self._ends: dict[int, date | None] = {}
-        self._deadlines: dict[int, date | None] = {}
-        self._exits: dict[date, tuple[date | None, str]] = {}
+        self._ends: dict[int, date | None] | None = None
+        self._deadlines: dict[int, date | None] | None = None
+        self._exits: dict[date, date | None] | None = None
 
     def end_k(self, k: int) -> date | None:
         # Always from the anchor: end_k = add(end, k x renewal), never stepped (no drift).
         deal = self.deal
         if k == 0 or deal.renewal is None:
             return deal.end
-        if k not in self._ends:
-            self._ends[k] = add(deal.end, deal.renewal.times(k), self.cal)
-        return self._ends[k]
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = {}
+        if k not in ends:
+            ends[k] = add(deal.end, deal.renewal.times(k), self.cal)
+        return ends[k]
 
     def deadline_k(self, k: int) -> date | None:
-        if k not in self._deadlines:
-            self._deadlines[k] = sub(self.end_k(k), self._notice.period, self.cal)
-        return self._deadlines[k]
+        deadlines = self._deadlines
+        if deadlines is None:
+            deadlines = self._deadlines = {}
+        if k not in deadlines:
+            deadlines[k] = sub(self.end_k(k), self._notice.period, self.cal)
+        return deadlines[k]
 
     @property
     def _notice(self) -> Notice:
@@ -181,11 +189,18 @@ class _Terms:
         k = first_k(lambda k: _ge(self.deadline_k(k), x))
         return (k, self.deadline_k(k)) if k is not None else (None, None)
 
-    def exit_after_notice(self, given: date) -> tuple[date | None, str]:
-        """The day a notice given on `given` ends the deal, and how."""
-        if given not in self._exits:
-            self._exits[given] = self._exit_after_notice(given)
-        return self._exits[given]
+    def exit_after_notice(self, given: date) -> date | None:
+        """The day a notice given on `given` ends the deal."""
+        exits = self._exits
+        if exits is None:
+            exits = self._exits = {}
+        if given not in exits:
+            exits[given] = self._exit_after_notice(given)[0]
+        return exits[given]
+
+    def how_notice_ends(self, given: date) -> str:
+        """How a notice given on `given` ends the deal, in words (for the details)."""
+        return self._exit_after_notice(given)[1]
 
     def _exit_after_notice(self, given: date) -> tuple[date | None, str]:
         deal, notice = self.deal, self._notice
@@ -212,13 +227,19 @@ def _renewal_note(deal: Deal, k: int) -> str:
     return f" = end {deal.end} + {k} x {deal.renewal}" if k else ""
 
 
-def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None = None) -> DealState:
-    """Deal `deal` on date `T`; `terms`: its date math from an earlier date (same deal object)."""
+def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None = None,
+                  why: dict[str, str] | None = None) -> DealState:
+    """Deal `deal` on date `T`.
+
+    Args:
+        terms: its date math from an earlier date (same deal object).
+        why: filled with how each computed date was derived (see `derivations`); the texts
+            are made only when asked for, as only the details screen shows them.
+    """
     if terms is None or terms.deal is not deal:
         terms = _Terms(deal)
     notice = deal.notice
     R = terms.R
-    why: dict[str, str] = {}
 
     # Counted notices: only those already given at T; the earliest resulting exit wins.
     counted: ServedNotice | None = None
@@ -226,18 +247,12 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
     for served in deal.notices:
         if served.given > T:
             continue
-        exit_on, how = terms.exit_after_notice(served.given)
+        exit_on = terms.exit_after_notice(served.given)
         if counted is None or (exit_on is not None and (E is None or exit_on < E)):
             counted, E = served, exit_on
-            why["exit_date"] = f"{how} (notice by the {served.by})"
 
     fixed = deal.fixed_end
-    if counted is not None:
-        exit_date = E
-    else:
-        exit_date = fixed
-        if fixed is not None:
-            why["exit_date"] = f"end of the term {fixed} (no renewal)"
+    exit_date = E if counted is not None else fixed
 
     if T < deal.start:
         status = Status.UPCOMING
@@ -250,56 +265,27 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
     ended = status is Status.ENDED
 
     term_end = None
+    term_k = None
     if deal.end is not None and not ended:
         if deal.renewal is None:
             term_end = deal.end
-            why["term_end"] = f"end {deal.end} (no renewal)"
         else:
-            k, term_end = terms.first_end_from(T)
-            if term_end is not None:
-                why["term_end"] = f"end {deal.end} + {k} x {deal.renewal} = {term_end}" if k else f"end {deal.end}"
-
-    exit_right_from = R
-    if notice is not None:
-        nb = notice.not_before
-        if nb is None:
-            why["exit_right_from"] = f"start {deal.start} (no lock-out)"
-        elif isinstance(nb, Duration):
-            why["exit_right_from"] = f"start {deal.start} + {nb} = {R}"
-        elif R == nb:
-            why["exit_right_from"] = f"not_before {nb}"
-        elif R is not None:
-            why["exit_right_from"] = f"start {deal.start} (not_before {nb} is earlier)"
-        if R is None:
-            why["exit_right_from"] = "the exit right would open after 9999-12-31: never"
+            term_k, term_end = terms.first_end_from(T)
 
     notice_deadline = None
+    deadline_k = None
     earliest = None
     if counted is None and not ended:
-        if notice is None:
-            earliest = fixed
-            if fixed is not None:
-                why["earliest_exit_if_notice_today"] = f"no exit right: the term ends {fixed}"
-        elif R is None:  # the exit right never opens: only a fixed end ends the deal
+        if notice is None or R is None:  # no exit right, or it never opens: only a fixed end
             earliest = fixed
         elif notice.effect is Effect.TERM_END:
-            x = max(T, R)
-            k, notice_deadline = terms.first_deadline_from(x)
-            if k is not None:
-                earliest = terms.end_k(k)
-                why["notice_deadline"] = (f"term end {earliest}{_renewal_note(deal, k)} - {notice.period} "
-                                          f"= {notice_deadline}")
-                why["earliest_exit_if_notice_today"] = (f"notice by {notice_deadline} stops the renewal "
-                                                        f"at {earliest}")
+            deadline_k, notice_deadline = terms.first_deadline_from(max(T, R))
+            if deadline_k is not None:
+                earliest = terms.end_k(deadline_k)
         else:
-            x = max(T, R)
-            earliest = add(x, notice.period, terms.cal)
-            src = "today" if x == T else "when the exit right opens"
-            how = f"notice {src} {x} + {notice.period} = {earliest}"
+            earliest = add(max(T, R), notice.period, terms.cal)
             if fixed is not None and (earliest is None or earliest > fixed):
                 earliest = fixed
-                how += f", capped at the end of the term {fixed}"
-            why["earliest_exit_if_notice_today"] = how
 
     events: list[Event] = []
     if not ended:
@@ -326,9 +312,73 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
     could_end = (notice is not None and notice.parties.allows(settings.other_side)
                  and earliest is not None and earliest <= horizon_end)
 
-    disputed = sorted({c.field for c in deal.claims})
-    return DealState(deal, status, exit_right_from, exit_date, term_end, notice_deadline, earliest,
-                     counted, events, disputed, why, ending or could_end, ending, could_end)
+    disputed = sorted({c.field for c in deal.claims}) if deal.claims else _NO_DISPUTES
+    state = DealState(deal, status, R, exit_date, term_end, notice_deadline, earliest,
+                      counted, events, disputed, ending or could_end, ending, could_end)
+    if why is not None:
+        _explain(state, T, terms, term_k, deadline_k, why)
+    return state
+
+
+_NO_DISPUTES: list[str] = []  # shared: never changed
+
+
+def derivations(state: DealState, as_of: date, settings: Settings) -> dict[str, str]:
+    """How each computed date of `state` (the deal on `as_of`) was derived: field -> text."""
+    why: dict[str, str] = {}
+    evaluate_deal(state.deal, as_of, settings, None, why)
+    return why
+
+
+def _explain(s: DealState, T: date, terms: _Terms, term_k: int | None, deadline_k: int | None,
+             why: dict[str, str]) -> None:
+    """The derivation texts of `s`, from what `evaluate_deal` found on the way."""
+    deal, notice, fixed, R = s.deal, s.deal.notice, s.deal.fixed_end, terms.R
+    counted = s.counted_notice
+    if counted is not None:
+        why["exit_date"] = f"{terms.how_notice_ends(counted.given)} (notice by the {counted.by})"
+    elif fixed is not None:
+        why["exit_date"] = f"end of the term {fixed} (no renewal)"
+    if s.term_end is not None:
+        if deal.renewal is None:
+            why["term_end"] = f"end {deal.end} (no renewal)"
+        else:
+            why["term_end"] = (f"end {deal.end} + {term_k} x {deal.renewal} = {s.term_end}" if term_k
+                               else f"end {deal.end}")
+    if notice is not None:
+        nb = notice.not_before
+        if R is None:
+            why["exit_right_from"] = "the exit right would open after 9999-12-31: never"
+        elif nb is None:
+            why["exit_right_from"] = f"start {deal.start} (no lock-out)"
+        elif isinstance(nb, Duration):
+            why["exit_right_from"] = f"start {deal.start} + {nb} = {R}"
+        elif R == nb:
+            why["exit_right_from"] = f"not_before {nb}"
+        else:
+            why["exit_right_from"] = f"start {deal.start} (not_before {nb} is earlier)"
+    if counted is not None or s.status is Status.ENDED:
+        return
+    earliest = s.earliest_exit_if_notice_today
+    if notice is None:
+        if fixed is not None:
+            why["earliest_exit_if_notice_today"] = f"no exit right: the term ends {fixed}"
+    elif R is None:
+        return
+    elif notice.effect is Effect.TERM_END:
+        if deadline_k is not None:
+            why["notice_deadline"] = (f"term end {earliest}{_renewal_note(deal, deadline_k)} - {notice.period} "
+                                      f"= {s.notice_deadline}")
+            why["earliest_exit_if_notice_today"] = (f"notice by {s.notice_deadline} stops the renewal "
+                                                    f"at {earliest}")
+    else:
+        x = max(T, R)
+        reached = add(x, notice.period, terms.cal)
+        src = "today" if x == T else "when the exit right opens"
+        how = f"notice {src} {x} + {notice.period} = {reached}"
+        if earliest != reached:
+            how += f", capped at the end of the term {fixed}"
+        why["earliest_exit_if_notice_today"] = how
 
 
 # --- capacity --------------------------------------------------------------------------------
@@ -342,7 +392,8 @@ def line_figures(line: CapacityLine, facilities: dict[str, Facility]) -> Figures
         fac = facilities[line.facility]
         acc = {m: _half_even(line.share * n) for m, n in fac.accelerators.items()}
         return Figures(acc, line.share * (fac.power_mw or Decimal(0)))
-    return Figures(dict(line.accelerators), line.power_mw)
+    # The line's own mapping, not a copy: line figures are only ever added to others.
+    return Figures(line.accelerators, line.power_mw)
 
 
 def _allocated(fac: Facility, got: Figures) -> float | None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from sys import intern
 
 from .dates import Duration
 from .numbers import LIMIT, MAX_DIGITS, MAX_EXPONENT
@@ -36,12 +37,14 @@ def _fail(node: Node, expected: str, detail: str = "") -> Invalid:
 # --- text ----------------------------------------------------------------------------------
 
 def text(node: Node) -> str:
-    return _scalar(node, "text")
+    # Interned: names, ids and references repeat across thousands of entities, and each
+    # scalar the parser gives is a string of its own (bench/README.md, "kept strings").
+    return intern(_scalar(node, "text"))
 
 
 def text_list(node: Node) -> list[str]:
     if isinstance(node, Scalar) and not node.is_null:
-        return [node.value]
+        return [intern(node.value)]
     if not isinstance(node, Sequence):
         raise _fail(node, "a list of text")
     return [text(item) for item in node.items]

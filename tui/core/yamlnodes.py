@@ -247,7 +247,9 @@ def _compose_events(text: str, path: str, problems: Problems,
                 root_so_far = opened
             elif on_entity is not None and len(stack) == 1 and isinstance(opened, Mapping):
                 outer_key = stack[0][2]  # the top-level key this mapping is the value of
-                if isinstance(outer_key, Scalar) and outer_key.value in entity_kinds:
+                # (a duplicate top-level key's value is dropped, never read: not handed over)
+                if (isinstance(outer_key, Scalar) and outer_key.value in entity_kinds
+                        and outer_key.value not in stack[0][0].items):
                     entity_kind = outer_key.value
             stack.append([opened, 1, None, event.anchor, entity_kind])
         elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:

@@ -6,7 +6,7 @@ from rich.text import Text
 
 from ..core import formatting as fmt
 from ..core.changes import DATE_FIELDS
-from ..core.evaluate import DealState, Evaluation, event_asks, line_figures
+from ..core.evaluate import DealState, Evaluation, derivations, event_asks, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
 from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE
@@ -84,10 +84,11 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
         out.append(visible(deal.notes, one_line=False).replace("\n", "\n" + " " * 22))
 
     heading("Computed dates (how each was derived)")
+    derived = derivations(s, ev.as_of, ev.settings)
     for name, label in COMPUTED:
         value = getattr(s, name)
         row(label, fmt.day(value))
-        why = s.derivations.get(name)
+        why = derived.get(name)
         if why:
             out.append(f"\n{'':<22}= {visible(why)}", style=STYLE["muted"])
 
