@@ -22,6 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from .core.asof import AsOf
@@ -50,12 +51,14 @@ from .screens.details import DetailsScreen
 from .screens.go_to_date import GoToDateScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .unitstore import UnitStore, keep_in_store
 from .watch import Snapshot, Watcher
 from .widgets.status_bar import Status
 
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
 TICK_SECONDS = 20.0
+STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache after this long without another
 CHANGE_LOG_ENTRIES = 500
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
 # ignored, or stdin may reach EOF: Textual's input thread then spins; we exit instead).
@@ -118,6 +121,10 @@ class DealmonApp(App[None]):
         self.watch_mode = ""  # "watching" or "polling (why)"
         self.status = Status(source="bundled example" if self.bundled else ", ".join(self.paths))
         self._load_cache = LoadCache()  # what the last load made of each file
+        self._unit_store = UnitStore.open()  # the same, on disk for the next start (reopen cache)
+        self._unstored: set[str] = set()  # files read anew since the last store
+        self._stored_once = False
+        self._store_timer: Timer | None = None
         self._today: date | None = None
         self._last_activity = monotonic()  # of the last key, mouse event or load
         self._signals: list[int] = []
@@ -253,7 +260,7 @@ class DealmonApp(App[None]):
         job = Job(load_view, paths=self.paths, snapshot=snapshot, cache=self._load_cache,
                   as_of_for=self.as_of_for, previous=self.view, sort_index=self.main.sort_index,
                   progress=self._post_progress(), evaluate_if=quick_to_evaluate if here else lambda p: True,
-                  today_for=self.today_for)
+                  today_for=self.today_for, store=self._unit_store)
         if here:
             self.workers.cancel_group(self, "load")
             try:
@@ -294,6 +301,29 @@ class DealmonApp(App[None]):
         result, snapshot, view = job.take_output()
         self.apply_load(result, view)
         self._start_watching(snapshot)
+        if self._unit_store is not None and result.parsed:
+            self._store_units(list(result.parsed))
+
+    def _store_units(self, paths: list[str]) -> None:
+        """Keep what this load read anew for the next start: at once after the first load,
+        else once the files have been quiet for a while (a large file edited in place again
+        and again is stored once, not at every save)."""
+        store = self._unit_store
+        assert store is not None
+        self._unstored.update(paths)
+
+        def keep() -> None:
+            pending, self._unstored = sorted(self._unstored), set()
+            job = Job(keep_in_store, store=store, units=self._load_cache.units, paths=pending)
+            self.run_worker(job.run, group="store", thread=True, exit_on_error=False)
+        if self._store_timer is not None:
+            self._store_timer.stop()
+            self._store_timer = None
+        if not self._stored_once:
+            self._stored_once = True
+            keep()
+        else:
+            self._store_timer = self.set_timer(STORE_AFTER_QUIET_SECONDS, keep)
 
     def _load_failed(self, error: BaseException | None) -> None:
         """A bug, not bad input: say so, keep the data."""

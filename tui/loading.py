@@ -18,6 +18,7 @@ from .core.perf import without_gc
 from .core.problems import Problem, Problems
 from .rows.deals import DealRows, build_deal_rows
 from .rows.events import EventRows, build_event_rows
+from .unitstore import UnitStore, fill_from_store
 from .watch import Snapshot, take_snapshot
 
 # Where a load runs: up to here on the event loop (a few files load in milliseconds, and a
@@ -93,7 +94,7 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
               previous: View | None, sort_index: int, progress: Callable[[float], None],
               evaluate_if: Callable[[Portfolio], bool] = lambda portfolio: True,
               today_for: Callable[[Portfolio], date | None] = lambda portfolio: None,
-              ) -> tuple[LoadResult, Snapshot, View | None]:
+              store: UnitStore | None = None) -> tuple[LoadResult, Snapshot, View | None]:
     """Read, load, evaluate and build the panes' rows: everything but showing them.
 
     Args:
@@ -106,6 +107,8 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
         evaluate_if: whether to evaluate the loaded portfolio here too (a load on the event
             loop leaves a slow evaluation to a worker).
         today_for: the real date for the loaded portfolio (see `prepare_view`).
+        store: the reopen cache: files `cache` does not hold as they are now are looked up
+            there before anything is parsed.
 
     Returns:
         The load result, the snapshot (digests only: what is kept), and the view when the
@@ -115,6 +118,8 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
         snapshot = take_snapshot(paths)
     contents, digests = snapshot.contents, snapshot.file_digests
     snapshot = snapshot.without_contents()
+    if store is not None:
+        fill_from_store(store, cache, digests)
     result = load(paths, contents, lambda f: progress(LOAD_SHARE * f), cache, digests)
     view = None
     if result.portfolio is not None and evaluate_if(result.portfolio):

@@ -1,0 +1,120 @@
+"""The reopen cache: what a load made of each file (`FileUnit`), kept on disk, so that the
+monitor started again on unchanged files reads them back instead of parsing them.
+
+Same rules as `dealmon check`'s cache (`checkcache`): the user's own cache directory
+(`$XDG_CACHE_HOME/dealmon/units`), created 0700 and never used when it is not the user's own
+or others can write it; JSON (never pickle: `core/loader/codec`); one entry per file, keyed by
+a hash of the format, the dealmon version and code, the file's path and its content hash;
+any doubt is a miss and the file is parsed. `DEALMON_NO_CACHE=1` turns it off. The effective
+settings are not in the key: a unit records the settings it was read with, and the loader
+reads a file again when they differ (as for a unit kept in memory).
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+
+from . import __version__
+from .checkcache import _code_fingerprint, cache_dir
+from .core.files import Refused, read_file
+from .core.hashing import content_hasher
+from .core.loader import MAX_FILE_BYTES, LoadCache
+from .core.loader.codec import FORMAT, Undecodable, decode_unit, encode_unit
+from .core.loader.units import FileUnit
+from .core.perf import without_gc
+
+MAX_ENTRIES = 1024  # files; the oldest are removed beyond
+MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a unit's JSON is ~1.3x its file's YAML
+
+
+@cache
+def _code_key() -> str:
+    """The format, version and code: computed once per process (it stats every module)."""
+    return json.dumps([FORMAT, __version__, _code_fingerprint()])
+
+
+class UnitStore:
+    """File units on disk, one JSON file each (see the module docstring)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    @classmethod
+    def open(cls, environ: Mapping[str, str] | None = None) -> UnitStore | None:
+        """The user's store; None when caching is off or the directory is not safe."""
+        base = cache_dir(environ)
+        if base is None:
+            return None
+        path = os.path.join(base, "units")
+        try:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return None
+        return cls(path)
+
+    def _entry(self, path: str, digest: bytes) -> str:
+        hasher = content_hasher()
+        hasher.update(json.dumps([_code_key(), path, digest.hex()]).encode("utf-8", "surrogateescape"))
+        return os.path.join(self.directory, str(hasher.hexdigest()) + ".json")
+
+    def fetch(self, path: str, digest: bytes) -> FileUnit | None:
+        """The unit of file `path` with content hash `digest`, when stored and sound."""
+        try:
+            entry = json.loads(read_file(self._entry(path, digest), MAX_ENTRY_BYTES))
+        except (Refused, ValueError, RecursionError):
+            return None
+        if not (isinstance(entry, dict) and set(entry) == {"path", "unit"} and entry["path"] == path):
+            return None
+        try:
+            unit = decode_unit(entry["unit"])
+        except Undecodable:
+            return None
+        return unit if unit.digest == digest else None
+
+    def keep(self, path: str, unit: FileUnit) -> None:
+        """Store `unit` as file `path`'s; a store that cannot be written is no store, not an error."""
+        try:
+            text = json.dumps({"path": path, "unit": encode_unit(unit)}, separators=(",", ":"))
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:  # mkstemp: 0600
+                fh.write(text)
+            os.replace(tmp, self._entry(path, unit.digest))
+            entries = sorted((e for e in os.scandir(self.directory) if e.name.endswith(".json")),
+                             key=lambda e: e.stat().st_mtime)
+            for old in entries[:-MAX_ENTRIES]:
+                os.unlink(old.path)
+        except (OSError, TypeError, ValueError):
+            pass
+
+
+@without_gc
+def fill_from_store(store: UnitStore, cache: LoadCache, digests: dict[str, bytes]) -> list[str]:
+    """Put into `cache` the stored units of the files in `digests` it does not hold as they
+    are now; returns the paths found."""
+    found = {}
+    for path, digest in digests.items():
+        held = cache.units.get(path)
+        if held is not None and held.digest == digest:
+            continue
+        unit = store.fetch(path, digest)
+        if unit is not None:
+            found[path] = unit
+    if found:
+        cache.units = {**cache.units, **found}  # replaced whole: see LoadCache
+    return list(found)
+
+
+@without_gc
+def keep_in_store(store: UnitStore, units: dict[str, FileUnit], paths: list[str]) -> None:
+    """Store the units of `paths` (the files a load read anew)."""
+    for path in paths:
+        unit = units.get(path)
+        if unit is not None:
+            store.keep(path, unit)
