@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conftest import deal_yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tui.core.evaluate import evaluate_deal
@@ -17,8 +17,8 @@ DURATIONS = st.builds(lambda n, u: f"{n} {u}", st.integers(1, 400),
 
 
 @st.composite
-def deals(draw):
-    start = draw(DATES)
+def deals(draw, dates=DATES):
+    start = draw(dates)
     lines = [f"start: {start}"]
     end = None
     if draw(st.booleans()):
@@ -130,3 +130,125 @@ def test_date_math_kept_across_dates_equals_a_fresh_evaluation(tmp_path, body, d
             b.status, b.exit_right_from, b.exit_date, b.term_end, b.notice_deadline,
             b.earliest_exit_if_notice_today, b.events, derivations(b, day, result.portfolio.settings))
         previous = carried
+
+
+STEPS = st.one_of(st.integers(-3, 6), st.sampled_from([7, -7, 31, -31, 90, 365, -400]), st.integers(-3000, 3000))
+NEAR = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))  # dates a walk can reach
+WHAT = st.sampled_from(["facility: f, share: 50%", "facility: g, share: 0.3",
+                        "accelerators: {H100: 1000}, power_mw: 2.5", "accelerators: {GB200: 7}", "power_mw: 0.125"])
+
+
+@st.composite
+def capacity_line(draw) -> str:
+    line = draw(WHAT)
+    start = draw(st.none() | NEAR)
+    if start is not None:
+        line += f", from: {start}"
+    until = draw(st.none() | NEAR)
+    if until is not None and (start is None or until >= start):
+        line += f", until: {until}"
+    return "{" + line + "}"
+FACILITIES = """
+  f: {name: F, operator: p, power_mw: 300, accelerators: {H100: 150000, GB200: 20000}}
+  g: {name: G, operator: q, power_mw: 12.5, accelerators: {H100: 999}}
+"""
+
+
+@st.composite
+def portfolios(draw) -> str:
+    """Several deals of two providers with capacity lines, served notices and commitments, and
+    settings (horizon, side, bands) that move what counts as ending and at risk."""
+    horizon = draw(st.sampled_from([0, 30, 89, 90, 91, 92, 180]) | st.integers(0, 400))
+    out = [f"settings: {{horizon_days: {horizon}, side: {draw(st.sampled_from(['buyer', 'provider']))},"
+           f" warn_days: 30, critical_days: {draw(st.integers(0, 30))}}}",
+           "providers:\n  p: {name: P, revenue: 10B USD/year}\n  q: {name: Q, revenue: 2B EUR/year}",
+           "facilities:" + FACILITIES.rstrip(), "deals:"]
+    for i in range(draw(st.integers(1, 5))):
+        body = draw(deals(NEAR))
+        fields = [f"buyer: B{i}", f"provider: {draw(st.sampled_from(['p', 'q']))}", *body.split("\n")]
+        if draw(st.booleans()):
+            fields.append(f"commitment: {draw(st.integers(1, 900))}M {draw(st.sampled_from(['USD', 'EUR']))}/month")
+        lines = draw(st.lists(capacity_line(), max_size=3))
+        if lines:
+            fields.append("capacity: [" + ", ".join(lines) + "]")
+        if "notice:" in body and draw(st.booleans()):
+            start = date.fromisoformat(body.split("\n")[0].split(": ")[1])
+            given = start + timedelta(days=draw(st.integers(0, 600)))
+            fields.append(f"notices: [{{by: {draw(st.sampled_from(['buyer', 'provider']))}, given: {given}}}]")
+        out.append(f"  d{i}:\n" + "\n".join("    " + f for f in fields))
+    return "\n".join(out) + "\n"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolios(), NEAR, st.lists(STEPS, min_size=1, max_size=40))
+def test_a_date_move_equals_a_fresh_evaluation(tmp_path, text, first, steps):
+    """evaluate() shifts the states that hold on the new date (`Steady`) and carries the
+    capacity sums over; every figure must be what a fresh evaluation gives, through any walk
+    of dates (single days, weeks, months, jumps, back and forth)."""
+    from tui.core.evaluate import evaluate
+    from tui.core.report import to_json
+
+    result = load([str(_write(tmp_path, text))])
+    if not result.ok:  # (a generated notice the terms refuse)
+        assume(all("notice given" in e.message or "notice by the" in e.message for e in result.errors))
+        return
+    portfolio = result.portfolio
+    day, previous = first, None
+    for step in [0, *steps]:
+        try:
+            day = day + timedelta(days=step)
+        except OverflowError:
+            continue
+        carried = evaluate(portfolio, day, previous)
+        fresh = evaluate(portfolio, day)
+        assert to_json(carried, "UTC", carried.warnings) == to_json(fresh, "UTC", fresh.warnings)
+        for ident, b in fresh.deals.items():
+            a = carried.deals[ident]
+            assert (a.at_risk, a.ending, a.other_side_can_end, a.counted_notice) == (
+                b.at_risk, b.ending, b.other_side_can_end, b.counted_notice), (ident, day)
+        assert carried.events == fresh.events
+        previous = carried
+
+
+def test_at_risk_follows_a_month_long_notice_day_by_day(tmp_path):
+    """A 3-month notice reaches 92, 91 then 90 days ahead at the end of November (February is
+    short): with a 91-day horizon the deal becomes at risk on 2026-11-29, within one month,
+    and the carried capacity sums must follow."""
+    from tui.core.evaluate import evaluate
+
+    text = ("settings: {horizon_days: 91}\nproviders:\n  p: {name: P}\ndeals:\n  d:\n    buyer: B\n"
+            "    provider: p\n    start: 2026-01-01\n    notice: {period: 3 months, parties: either}\n"
+            "    capacity: [{accelerators: {H100: 100}}]\n")
+    portfolio = load([str(_write(tmp_path, text))]).portfolio
+    previous = None
+    risk = []
+    for day in range(26, 31):
+        previous = evaluate(portfolio, date(2026, 11, day), previous)
+        risk.append(previous.capacity.at_risk.nonzero())
+    assert risk == [{}, {}, {}, {"H100": 100}, {"H100": 100}]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolios(), NEAR, st.lists(STEPS, min_size=1, max_size=30))
+def test_rows_kept_across_date_moves_equal_rows_built_afresh(tmp_path, text, first, steps):
+    """The row builders reuse what a shifted state (`Steady`) did not change; the tables must
+    be what building them afresh gives, in every sort order."""
+    from tui.loading import prepare_view
+    from tui.rows.deals import SORTS, build_deal_rows
+    from tui.rows.events import build_event_rows
+
+    result = load([str(_write(tmp_path, text))])
+    assume(result.ok)
+    portfolio = result.portfolio
+    day, view = first, None
+    for step in [0, *steps]:
+        day = day + timedelta(days=step)
+        view = prepare_view(portfolio, day, view, 0)
+        fresh_deals = build_deal_rows(view.evaluation, portfolio, None, 0)
+        assert {i: e[1] for i, e in view.deal_rows.built.items()} == {i: e[1] for i, e in fresh_deals.built.items()}
+        assert view.deal_rows.widths == fresh_deals.widths
+        for index in range(len(SORTS)):
+            assert view.deal_rows.order(index) == fresh_deals.order(index)
+        fresh_events = build_event_rows(view.evaluation, None)
+        assert view.event_rows.rows == fresh_events.rows and view.event_rows.widths == fresh_events.widths
+        assert view.event_rows.short_rows == fresh_events.short_rows

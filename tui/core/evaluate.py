@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from .dates import BeforeTime, Duration, add, add_months, calendar_years, first_k, sub
 from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice, Settings
@@ -42,6 +43,9 @@ class Figures:
             acc[model] = acc.get(model, 0) + sign * n
         self.power_mw += sign * other.power_mw
 
+    def copy(self) -> Figures:
+        return Figures(dict(self.accelerators), self.power_mw)
+
     def nonzero(self) -> dict[str, int]:
         return {m: n for m, n in sorted(self.accelerators.items()) if n}
 
@@ -65,6 +69,7 @@ class DealState:
     at_risk: bool  # ending, or the other side could end it within the horizon
     ending: bool  # exit_date within the horizon
     other_side_can_end: bool  # the other side (settings.side) may give notice and exit within the horizon
+    steady: Steady | None = field(default=None, repr=False, compare=False)  # the dates it holds on
 
     @property
     def id(self) -> str:
@@ -82,6 +87,30 @@ class DealState:
 
     def in_force(self, d: date) -> bool:
         return self.deal.start <= d and (self.exit_date is None or d <= self.exit_date)
+
+
+class Steady:
+    """The dates on which a deal's state holds as it is, but for what moves with the date by
+    itself: each event's days left and band and, when `daily`, the exit if notice were given
+    today (today + the notice period) and whether the other side could end the deal.
+
+    Every date the evaluation compares the as-of date with is a threshold (the start, each
+    notice's day, the exit, the exit right, the term ends and notice deadlines on both sides,
+    each event, each capacity line's bounds, the exit and the earliest exit less the
+    horizon); between two thresholds every comparison comes out the same. A new as-of date
+    within [first, last] then shifts the state (`evaluate._shift`) instead of evaluating the
+    deal again, and the capacity pass and the rows need not look at the deal again; the
+    object's identity tells the row builders that nothing else changed."""
+
+    __slots__ = ("first", "last", "daily")
+
+    def __init__(self, first: date, last: date, daily: bool) -> None:
+        self.first = first
+        self.last = last
+        self.daily = daily
+
+    def holds(self, d: date) -> bool:
+        return self.first <= d <= self.last
 
 
 # id(line) -> (line, its facility, its figures): a line's figures, reused while both are the same
@@ -122,6 +151,7 @@ class Evaluation:
     warnings: list[Problem]  # warnings that depend on the as-of date
     line_figures: LineMemo = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
     terms: dict[str, _Terms] = field(default_factory=dict, repr=False)  # each deal's date math, for the next
+    sums: _Sums | None = field(default=None, repr=False)  # the capacity sums, for the next
 
 
 def level_of(days_left: int, settings: Settings) -> Band:
@@ -313,14 +343,85 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
                  and earliest is not None and earliest <= horizon_end)
 
     disputed = sorted({c.field for c in deal.claims}) if deal.claims else _NO_DISPUTES
+    daily = (counted is None and not ended and notice is not None and R is not None
+             and notice.effect is Effect.AFTER_PERIOD and T >= R)
     state = DealState(deal, status, R, exit_date, term_end, notice_deadline, earliest,
-                      counted, events, disputed, ending or could_end, ending, could_end)
+                      counted, events, disputed, ending or could_end, ending, could_end,
+                      _steady(deal, T, settings, terms, exit_date, term_k, deadline_k, earliest, daily))
     if why is not None:
         _explain(state, T, terms, term_k, deadline_k, why)
     return state
 
 
 _NO_DISPUTES: list[str] = []  # shared: never changed
+
+
+def _steady(deal: Deal, T: date, settings: Settings, terms: _Terms, exit_date: date | None,
+            term_k: int | None, deadline_k: int | None, earliest: date | None, daily: bool) -> Steady:
+    """The dates around `T` on which the deal's state holds (see `Steady`)."""
+    horizon = timedelta(days=settings.horizon_days)
+    if horizon_end_of(T, settings) == date.max or (deal.renewal is not None and term_k is None):
+        return Steady(T, T, daily)
+    dates: list[date | None] = [deal.start, exit_date, terms.R, deal.end]
+    dates += [served.given for served in deal.notices]
+    for line in deal.capacity:
+        dates += (line.start, line.until)
+    if term_k is not None:
+        dates.append(terms.end_k(term_k))
+        if term_k > 0:
+            dates.append(terms.end_k(term_k - 1))
+    notice = deal.notice
+    if notice is not None and notice.effect is Effect.TERM_END and deal.renewal is not None:
+        if deadline_k is None and terms.R is not None and exit_date is None:
+            return Steady(T, T, daily)  # (no deadline within reach: be safe)
+        if deadline_k is not None:
+            dates.append(terms.deadline_k(deadline_k))
+            if deadline_k > 0:
+                dates.append(terms.deadline_k(deadline_k - 1))
+    # The horizon's comparisons: the exit, and (when it does not move with the date) the
+    # earliest exit, each within `horizon` of T.
+    for d in (exit_date, None if daily else earliest):
+        if type(d) is date:
+            try:
+                dates.append(d - horizon)
+            except OverflowError:
+                pass  # before year 1: T is always past it
+    first, last = date.min, date.max
+    for d in dates:
+        if type(d) is not date:  # None (after 9999) or before year 1: never crossed
+            continue
+        if d == T:
+            return Steady(T, T, daily)
+        if d < T:
+            if d >= first:
+                first = d + _DAY
+        elif d <= last:
+            last = d - _DAY
+    return Steady(first, last, daily)
+
+
+_DAY = timedelta(days=1)
+
+
+def _shift(prev: DealState, T: date, settings: Settings, terms: _Terms) -> DealState:
+    """The state `prev` (whose `steady` holds on `T`) on date `T`."""
+    events = [Event(e.deal, e.kind, e.date, days, level_of(days, settings))
+              for e in prev.events for days in ((e.date - T).days,)]
+    earliest, could_end = prev.earliest_exit_if_notice_today, prev.other_side_can_end
+    steady = prev.steady
+    if steady is not None and steady.daily:
+        deal = prev.deal
+        notice = deal.notice
+        assert notice is not None
+        earliest = add(T, notice.period, terms.cal)
+        fixed = deal.fixed_end
+        if fixed is not None and (earliest is None or earliest > fixed):
+            earliest = fixed
+        could_end = (notice.parties.allows(settings.other_side) and earliest is not None
+                     and earliest <= horizon_end_of(T, settings))
+    return DealState(prev.deal, prev.status, prev.exit_right_from, prev.exit_date, prev.term_end,
+                     prev.notice_deadline, earliest, prev.counted_notice, events, prev.disputed,
+                     prev.ending or could_end, prev.ending, could_end, steady)
 
 
 def derivations(state: DealState, as_of: date, settings: Settings) -> dict[str, str]:
@@ -411,27 +512,49 @@ def timeline_dates(T: date) -> list[date]:
 @without_gc
 @exact
 def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None) -> Evaluation:
-    """Every figure of the portfolio on `as_of`. A deal's state depends only on the deal, the
-    date and the settings: with `previous` (same date and settings) the state of every deal
-    that is the very same object is reused, so a reload that changed one file re-evaluates
-    only that file's deals."""
+    """Every figure of the portfolio on `as_of`.
+
+    A deal's state depends only on the deal, the date and the settings. With `previous`
+    (same settings), a deal that is the very same object keeps its state on the same date
+    (a reload that changed one file evaluates only that file's deals) and, on another date
+    where its state holds (`Steady`), has it shifted; the capacity sums are then carried
+    over and only the deals whose share changed are taken out and put back in (`_Sums`).
+    """
     settings = portfolio.settings
-    same_date = previous is not None and previous.as_of == as_of and previous.settings == settings
-    reusable = previous.deals if previous is not None and same_date else {}
-    states = {}
+    same_settings = previous is not None and previous.settings == settings
+    before = previous.deals if previous is not None and same_settings else {}
+    same_date = previous is not None and previous.as_of == as_of
+    states: dict[str, DealState] = {}
     known_terms = previous.terms if previous is not None else {}
     terms: dict[str, _Terms] = {}
+    moved: list[tuple[DealState, DealState]] = []  # (before, now): deals whose capacity share may differ
     for ident, deal in portfolio.deals.items():
-        state = reusable.get(ident)
         kept = known_terms.get(ident)
-        terms[ident] = kept if kept is not None and kept.deal is deal else _Terms(deal)
-        states[ident] = state if state is not None and state.deal is deal else evaluate_deal(
-            deal, as_of, settings, terms[ident])
+        deal_terms = terms[ident] = kept if kept is not None and kept.deal is deal else _Terms(deal)
+        old = before.get(ident)
+        if old is None or old.deal is not deal:
+            states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
+        elif same_date:
+            states[ident] = old
+        elif old.steady is not None and old.steady.holds(as_of):
+            state = states[ident] = _shift(old, as_of, settings, deal_terms)
+            if state.at_risk is not old.at_risk:
+                moved.append((old, state))
+        else:
+            state = states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
+            moved.append((old, state))
     events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
-    memo = previous.line_figures if previous is not None else {}
-    capacity, warnings, line_figures = _capacity(portfolio, states, as_of, memo)
+    dates = timeline_dates(as_of)
+    sums = previous.sums if previous is not None and same_settings else None
+    if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:] and len(states) == len(before):
+        sums = sums.moved_to(as_of, dates, previous.as_of if previous is not None else as_of, moved)
+    else:
+        sums = _Sums(portfolio, as_of, dates, previous.line_figures if previous is not None else {})
+        for state in states.values():
+            sums.add(state, as_of, 1)
+    capacity, warnings = sums.capacity(as_of)
     warnings += [w for s in states.values() if s.deal.calendar is not None for w in _calendar_warning(s)]
-    return Evaluation(as_of, settings, states, events, capacity, warnings, line_figures, terms)
+    return Evaluation(as_of, settings, states, events, capacity, warnings, sums.line_figures, terms, sums)
 
 
 def uses_business_days(deal: Deal) -> bool:
@@ -459,85 +582,133 @@ def _calendar_warning(s: DealState) -> list[Problem]:
                     f"business days in {outside[-1]} count weekends only")]
 
 
-def _capacity(portfolio: Portfolio, states: dict[str, DealState], T: date,
-              memo: LineMemo) -> tuple[Capacity, list[Problem], LineMemo]:
-    facilities = portfolio.facilities
-    ending, at_risk = Figures(), Figures()
-    # A line's figures depend on the line and its facility only, not on the date: reuse them
-    # while both are the same objects (id() is safe as a key: each entry holds its line).
-    figures_of: LineMemo = {}
-    commitment: dict[str, Decimal] = {}
-    per_provider: dict[str, tuple[Figures, dict[str, Decimal]]] = {}
-    per_facility: dict[str, Figures] = {}
-    dates = timeline_dates(T)
-    deltas = [Figures() for _ in dates]
+class _Sums:
+    """The capacity sums of one evaluation, kept for the next: each deal adds its share (its
+    commitment while in force, each capacity line that counts at T, its lines' spans on the
+    timeline) and a deal whose share changed is taken out as it was and put back as it is now.
+    Counts say which providers, currencies and facilities are present, so that the result is
+    exactly what summing every deal afresh gives (a property test checks it)."""
 
-    for state in states.values():
-        deal = state.deal
-        in_force_now = state.in_force(T)
-        if in_force_now:
-            figures, money = per_provider.setdefault(deal.provider, (Figures(), {}))
-            if deal.commitment is not None:
-                c = deal.commitment
-                commitment[c.currency] = commitment.get(c.currency, Decimal(0)) + c.per_year
-                money[c.currency] = money.get(c.currency, Decimal(0)) + c.per_year
-        exit_date = state.exit_date
-        for line in deal.capacity:
-            fac = facilities.get(line.facility) if line.facility else None
-            known = memo.get(id(line))
+    def __init__(self, portfolio: Portfolio, T: date, dates: list[date], memo: LineMemo) -> None:
+        self.portfolio = portfolio
+        self.dates = dates
+        self.memo = memo  # line figures of the previous evaluation, reused while unchanged
+        self.line_figures: LineMemo = {}
+        self.in_force: dict[str, int] = {}  # provider -> its deals in force at T
+        self.money: dict[tuple[str, str], list[Any]] = {}  # (provider, currency) -> [per year, deals]
+        self.providers: dict[str, Figures] = {}
+        self.facilities: dict[str, list[Any]] = {}  # facility -> [figures, lines counting]
+        self.ending = Figures()
+        self.at_risk = Figures()
+        self.deltas = [Figures() for _ in dates]  # the timeline as a difference array
+
+    def moved_to(self, T: date, dates: list[date], T_before: date,
+                 moved: list[tuple[DealState, DealState]]) -> _Sums:
+        """These sums (of `T_before`) on `T`: a copy with each moved deal taken out and put back."""
+        new = _Sums.__new__(_Sums)
+        new.portfolio, new.dates, new.memo = self.portfolio, dates, self.line_figures
+        new.line_figures = self.line_figures
+        new.in_force = dict(self.in_force)
+        new.money = {key: list(entry) for key, entry in self.money.items()}
+        new.providers = {pid: f.copy() for pid, f in self.providers.items()}
+        new.facilities = {fid: [entry[0].copy(), entry[1]] for fid, entry in self.facilities.items()}
+        new.ending, new.at_risk = self.ending.copy(), self.at_risk.copy()
+        new.deltas = [f.copy() for f in self.deltas]
+        old_dates = new.dates
+        for old, now in moved:
+            new.dates = self.dates  # (the first timeline date is the old T)
+            new.add(old, T_before, -1)
+            new.dates = old_dates
+            new.add(now, T, 1)
+        return new
+
+    def figures_of(self, line: CapacityLine) -> Figures:
+        fac = self.portfolio.facilities.get(line.facility) if line.facility else None
+        known = self.line_figures.get(id(line))
+        if known is None or known[0] is not line or known[1] is not fac:
+            known = self.memo.get(id(line))
             if known is None or known[0] is not line or known[1] is not fac:
-                known = (line, fac, line_figures(line, facilities))
-            figures_of[id(line)] = known  # the same tuple: nothing new for the GC to track
-            fig = known[2]
+                known = (line, fac, line_figures(line, self.portfolio.facilities))
+            # (id() is safe as a key: each entry holds its line)
+            self.line_figures[id(line)] = known
+        return known[2]
+
+    def add(self, state: DealState, T: date, sign: int) -> None:
+        """Add (sign 1) or take out (-1) the share of `state`, the deal on `T`."""
+        deal = state.deal
+        pid = deal.provider
+        if state.in_force(T):
+            self.in_force[pid] = self.in_force.get(pid, 0) + sign
+            c = deal.commitment
+            if c is not None:
+                entry = self.money.setdefault((pid, c.currency), [Decimal(0), 0])
+                entry[0] += sign * c.per_year
+                entry[1] += sign
+        exit_date = state.exit_date
+        dates, deltas = self.dates, self.deltas
+        for line in deal.capacity:
+            fig = self.figures_of(line)
             # The line counts on D when the deal is in force and D is within [from, until].
             lo = max(deal.start, line.start) if line.start else deal.start
             hi = min(d for d in (exit_date, line.until) if d is not None) if (exit_date or line.until) else None
-            # The timeline as a difference array: + where the line starts counting, - after.
             first = bisect_left(dates, lo)
             last = len(dates) if hi is None else bisect_right(dates, hi)
             if first < last:
-                deltas[first].add(fig)
+                deltas[first].add(fig, sign)
                 if last < len(dates):
-                    deltas[last].add(fig, -1)
+                    deltas[last].add(fig, -sign)
             if not (lo <= T and (hi is None or T <= hi)):
                 continue
-            per_provider[deal.provider][0].add(fig)
+            figures = self.providers.get(pid)
+            if figures is None:
+                figures = self.providers[pid] = Figures()
+            figures.add(fig, sign)
             if line.facility is not None:
-                per_facility.setdefault(line.facility, Figures()).add(fig)
+                entry = self.facilities.setdefault(line.facility, [Figures(), 0])
+                entry[0].add(fig, sign)
+                entry[1] += sign
             if state.ending:
-                ending.add(fig)
+                self.ending.add(fig, sign)
             if state.at_risk:
-                at_risk.add(fig)
+                self.at_risk.add(fig, sign)
 
-    timeline, running = [], Figures()
-    for delta in deltas:
-        running.add(delta)
-        timeline.append(Figures(dict(running.accelerators), running.power_mw))
-    # The timeline's first date is T and a line counts there exactly when it counts now.
-    totals = Figures(dict(timeline[0].accelerators), timeline[0].power_mw)
-
-    by_provider = {}
-    for pid in sorted(per_provider):
-        figures, money = per_provider[pid]
-        revenue = portfolio.providers[pid].revenue
-        concentration = None
-        if revenue is not None:
-            concentration = float(money.get(revenue.currency, Decimal(0)) / revenue.per_year)
-        by_provider[pid] = ProviderFigures(figures, dict(sorted(money.items())), concentration)
-
-    warnings = []
-    by_facility = {}
-    for fid in sorted(per_facility):
-        fac = facilities[fid]
-        allocated = _allocated(fac, per_facility[fid])
-        by_facility[fid] = FacilityFigures(per_facility[fid], allocated)
-        if allocated is not None and allocated > 1 and fac.loc is not None:
-            warnings.append(Problem(fac.loc.path, fac.loc.line, fac.loc.col,
-                                    f"facility '{fid}' is allocated {allocated:.0%} on {T}"))
-
-    capacity = Capacity(totals, dict(sorted(commitment.items())), ending, at_risk, by_provider,
-                        by_facility, list(zip(dates, timeline, strict=True)))
-    return capacity, warnings, figures_of
+    def capacity(self, T: date) -> tuple[Capacity, list[Problem]]:
+        """What the sums come to on `T`, and the over-allocation warnings."""
+        portfolio = self.portfolio
+        timeline, running = [], Figures()
+        for delta in self.deltas:
+            running.add(delta)
+            timeline.append(running.copy())
+        # The timeline's first date is T and a line counts there exactly when it counts now.
+        totals = timeline[0].copy()
+        commitment: dict[str, Decimal] = {}
+        money_of: dict[str, dict[str, Decimal]] = {}
+        for (pid, currency), (amount, count) in sorted(self.money.items()):
+            if count:
+                commitment[currency] = commitment.get(currency, Decimal(0)) + amount
+                money_of.setdefault(pid, {})[currency] = amount
+        by_provider = {}
+        for pid in sorted(p for p, n in self.in_force.items() if n):
+            money = money_of.get(pid, {})
+            revenue = portfolio.providers[pid].revenue
+            concentration = None
+            if revenue is not None:
+                concentration = float(money.get(revenue.currency, Decimal(0)) / revenue.per_year)
+            figures = self.providers.get(pid)
+            by_provider[pid] = ProviderFigures(figures.copy() if figures else Figures(), money, concentration)
+        warnings = []
+        by_facility = {}
+        for fid in sorted(f for f, entry in self.facilities.items() if entry[1]):
+            fac = portfolio.facilities[fid]
+            got = self.facilities[fid][0].copy()
+            allocated = _allocated(fac, got)
+            by_facility[fid] = FacilityFigures(got, allocated)
+            if allocated is not None and allocated > 1 and fac.loc is not None:
+                warnings.append(Problem(fac.loc.path, fac.loc.line, fac.loc.col,
+                                        f"facility '{fid}' is allocated {allocated:.0%} on {T}"))
+        capacity = Capacity(totals, dict(sorted(commitment.items())), self.ending.copy(), self.at_risk.copy(),
+                            by_provider, by_facility, list(zip(self.dates, timeline, strict=True)))
+        return capacity, warnings
 
 
 # --- what each event asks of the user (SPEC §3, "Event words") ---------------------------------

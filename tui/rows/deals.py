@@ -213,6 +213,11 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
         if entry is not None and entry[0] is s:
             built[ident] = entry
             continue
+        if entry is not None and s.steady is not None and entry[0].steady is s.steady:
+            # The state shifted to the new date (core.evaluate.Steady): only the days left
+            # and, when it moves with the date, the exit if notice today change.
+            built[ident] = _shifted_entry(entry, s)
+            continue
         dated = dated_cells(s, ev.as_of)
         built[ident] = (s, deal_row(kept[2], dated), kept[4], deal_row(kept[3], measure(dated)))
     rows = DealRows(ev, built, names)
@@ -221,6 +226,19 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
         rows.keep_id_order(previous)
     rows.order(sort_index)
     return rows
+
+
+_LEFT, _EXIT_IF = SORTS.index("left"), SORTS.index("exit_if")  # their places in a row
+
+
+def _shifted_entry(entry: DealEntry, s: DealState) -> DealEntry:
+    """`entry` (the row of an earlier state with the same `Steady`) for the state `s`."""
+    _, row, hay, widths = entry
+    nxt = s.next_event
+    left: Cell = (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", "")
+    exit_if = table_cell(fmt.day(s.earliest_exit_if_notice_today)) if s.steady and s.steady.daily else row[_EXIT_IF]
+    return (s, (*row[:_LEFT], left, *row[_LEFT + 1:_EXIT_IF], exit_if, *row[_EXIT_IF + 1:]), hay,
+            (*widths[:_LEFT], len(left[0]), *widths[_LEFT + 1:_EXIT_IF], len(exit_if[0]), *widths[_EXIT_IF + 1:]))
 
 
 def _same_objects(a: tuple[list[Any], list[Any]], b: tuple[list[Any], list[Any]]) -> bool:
