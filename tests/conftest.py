@@ -106,3 +106,20 @@ def permission_checks():
     finally:
         data[0].effective = saved
         libc.capset(ctypes.byref(header), data)
+
+
+def assert_same_event_rows(kept, fresh) -> None:
+    """The countdown rows `kept` (carried across dates) are those built afresh, and the
+    columns' widths each gives without making its rows are the widths of the rows."""
+    from tui.rows.cells import measure
+
+    keys = fresh.keys()
+    assert kept.keys() == keys
+    subsets = [keys, [k for k in keys if k[0] < "d2"], keys[1:2]]
+    for short in (False, True):
+        rows = [kept.row(key, short) for key in keys]
+        assert rows == [fresh.row(key, short) for key in keys]
+        for subset in subsets:
+            made = [measure(kept.row(key, short)) for key in subset]
+            widths = [max(w[i] for w in made) for i in range(4)] if made else [0, 0, 0, 0]
+            assert kept.column_widths(subset, short) == widths == fresh.column_widths(subset, short)

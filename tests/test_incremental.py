@@ -132,3 +132,52 @@ async def test_time_travel_on_a_large_portfolio_evaluates_in_a_worker(tmp_path, 
         after = {key: row[1][0] for key, row in events.rows.items()}
         assert all(days_number(after[k]) == days_number(days[k]) - 2 for k in days if k in after)
         assert "evaluating" not in str(app.query_one("#status").render())
+
+
+async def test_the_header_never_shows_a_date_over_figures_of_another(tmp_path, monkeypatch):
+    """While a new as-of date is evaluated in a worker, the header keeps the date of the
+    figures on screen and says which date is on its way; a quick date move then runs on the
+    event loop (and the header moves with the figures)."""
+    import threading
+
+    import tui.app
+    import tui.loading
+
+    monkeypatch.setattr(tui.loading, "INLINE_DEALS", 1)  # every portfolio counts as large
+    d = portfolio_dir(tmp_path)
+    app = DealmonApp([str(d)], as_of=T, now=lambda: NOW, watch=False)
+    release = threading.Event()
+    prepare = tui.app.prepare_view
+    monkeypatch.setattr(tui.app, "INLINE_MOVE_SECONDS", -1.0)  # no evaluation counts as quick
+
+    def held(*args, **kwargs):
+        release.wait(10)
+        return prepare(*args, **kwargs)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        monkeypatch.setattr(tui.app, "prepare_view", held)
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.05)
+        header = str(app.query_one("#status").render())
+        assert f"as of {T}" in header and "evaluating 2026-11-30…" in header
+        assert app.view.evaluation.as_of == T and app.evaluating
+        release.set()
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.view.evaluation.as_of == date(2026, 11, 30):
+                break
+        await pilot.pause()
+        header = str(app.query_one("#status").render())
+        assert "as of 2026-11-30" in header and "evaluating" not in header
+        # A quick move (in the worker) makes the next one run on the event loop: no worker.
+        monkeypatch.setattr(tui.app, "INLINE_MOVE_SECONDS", 10.0)
+        await pilot.press("right_square_bracket")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.view.evaluation.as_of == date(2026, 12, 1):
+                break
+        started = []
+        monkeypatch.setattr(app, "run_worker", lambda *a, **k: started.append(k.get("group")))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.view.evaluation.as_of == date(2026, 12, 2) and "view" not in started

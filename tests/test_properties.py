@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import deal_yaml
+from conftest import assert_same_event_rows, deal_yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -250,5 +250,4 @@ def test_rows_kept_across_date_moves_equal_rows_built_afresh(tmp_path, text, fir
         for index in range(len(SORTS)):
             assert view.deal_rows.order(index) == fresh_deals.order(index)
         fresh_events = build_event_rows(view.evaluation, None)
-        assert view.event_rows.rows == fresh_events.rows and view.event_rows.widths == fresh_events.widths
-        assert view.event_rows.short_rows == fresh_events.short_rows
+        assert_same_event_rows(view.event_rows, fresh_events)

@@ -50,7 +50,7 @@ def test_each_meaning_has_its_own_style_legible_without_colour():
 def test_rows_kept_across_a_date_move_equal_rows_built_afresh():
     from datetime import timedelta
 
-    from conftest import REPO
+    from conftest import REPO, assert_same_event_rows
 
     from tui.core.loader import load
     from tui.loading import prepare_view
@@ -64,7 +64,6 @@ def test_rows_kept_across_a_date_move_equal_rows_built_afresh():
         view = prepare_view(portfolio, day + timedelta(days=step), view, 0)
         fresh_events = build_event_rows(view.evaluation, None)
         fresh_deals = build_deal_rows(view.evaluation, portfolio, None, 0)
-        assert view.event_rows.rows == fresh_events.rows and view.event_rows.widths == fresh_events.widths
-        assert view.event_rows.short_rows == fresh_events.short_rows
+        assert_same_event_rows(view.event_rows, fresh_events)
         assert {i: e[1] for i, e in view.deal_rows.built.items()} == {i: e[1] for i, e in fresh_deals.built.items()}
         assert view.deal_rows.widths == fresh_deals.widths and view.deal_rows.order(0) == fresh_deals.order(0)

@@ -58,6 +58,10 @@ from .widgets.status_bar import Status
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
 TICK_SECONDS = 20.0
+# A date move of a large portfolio that took at most this long (in a worker, where it shares
+# the CPU with the screen) runs on the event loop the next time: a thread's hand-offs cost more
+# than they save (bench/README.md, "where a date move runs").
+INLINE_MOVE_SECONDS = 0.4
 STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache after this long without another
 CHANGE_LOG_ENTRIES = 500
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
@@ -118,6 +122,8 @@ class DealmonApp(App[None]):
         self.view: View | None = None  # what the screens show
         self.loading = False
         self.evaluating = False  # a time-travel evaluation is running in a worker
+        self._moves_here = False  # the last date move was quick: the next runs on the event loop
+        self._view_pending = False  # one is scheduled (`_view_here`)
         self.watch_mode = ""  # "watching" or "polling (why)"
         self.status = Status(source="bundled example" if self.bundled else ", ".join(self.paths))
         self._load_cache = LoadCache()  # what the last load made of each file
@@ -380,8 +386,9 @@ class DealmonApp(App[None]):
 
         Args:
             view: evaluation and rows made off the UI thread, used when for the current
-                date. Otherwise they are made here, or, for a large portfolio, in a worker
-                while the screen stays live.
+                date. Otherwise they are made here (a small portfolio, or a date move that
+                took at most INLINE_MOVE_SECONDS last time: see `_view_here`), or, for a large
+                portfolio, in a worker while the screen stays live.
         """
         self._today = self.today()
         portfolio = self.portfolio
@@ -390,6 +397,10 @@ class DealmonApp(App[None]):
                 view = None
                 if quick_to_evaluate(portfolio):
                     view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today)
+                elif self._moves_here and self.view is not None and not self.evaluating:
+                    if not self._view_pending:
+                        self._view_pending = True
+                        self.call_later(self._view_here)
                 else:
                     self._evaluate_in_worker(portfolio)
             if view is not None:
@@ -400,14 +411,30 @@ class DealmonApp(App[None]):
                 screen.show_data(data)
         self._publish_status()
 
+    def _view_here(self) -> None:
+        """A date move on the event loop, for the date the keys pressed meanwhile led to (this
+        runs after the keys already queued: a held key does not pile up evaluations)."""
+        self._view_pending = False
+        portfolio = self.portfolio
+        if portfolio is None or (self.view is not None and self.view.evaluation.as_of == self.as_of):
+            return
+        started = monotonic()
+        view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today)
+        self._moves_here = monotonic() - started <= INLINE_MOVE_SECONDS
+        self.refresh_view(view)
+        self._freeze_view()
+
     def _evaluate_in_worker(self, portfolio: Portfolio) -> None:
         """One evaluation at a time: keys pressed meanwhile only move the date; when it is
         done, `_view_done` shows it or, if the date moved on, evaluates again."""
         if self.evaluating:
             return
         self.evaluating = True
-        job = Job(lambda portfolio, **inputs: (portfolio, prepare_view(portfolio, **inputs)),
-                  portfolio=portfolio, as_of=self.as_of, previous=self.view, sort_index=self.main.sort_index,
+
+        def timed(portfolio: Portfolio, **inputs: Any) -> tuple[Portfolio, View, float]:
+            started = monotonic()
+            return portfolio, prepare_view(portfolio, **inputs), monotonic() - started
+        job = Job(timed, portfolio=portfolio, as_of=self.as_of, previous=self.view, sort_index=self.main.sort_index,
                   today=self._today)
         self.run_worker(job.run, group="view", thread=True, exit_on_error=False)
 
@@ -415,30 +442,38 @@ class DealmonApp(App[None]):
         if state == WorkerState.SUCCESS:
             self.evaluating = False
             assert isinstance(worker.result, Job)
-            portfolio, view = worker.result.take_output()
+            portfolio, view, seconds = worker.result.take_output()
             if portfolio is self.portfolio:  # (else a reload replaced it meanwhile)
+                # (a worker shares the CPU with the screen: the same move here is quicker)
+                self._moves_here = seconds <= INLINE_MOVE_SECONDS
                 self.refresh_view(view)
-                if self.frozen is not None:
-                    # The new date's figures are as large as a load's: kept off full
-                    # collections like one (their first one made the next paint 0.1-0.4 s late).
-                    self.frozen.after_load()
-                    if self.frozen.due:
-                        self.call_after_refresh(self.frozen.collect)
+                self._freeze_view()
             else:
                 self._publish_status()
         elif state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self.evaluating = False
             self._publish_status()
 
+    def _freeze_view(self) -> None:
+        """The new date's figures are as large as a load's: kept off full collections like
+        one (their first collection made the next paint 0.1-0.4 s late)."""
+        if self.frozen is not None:
+            self.frozen.after_load()
+            if self.frozen.due:
+                self.call_after_refresh(self.frozen.collect)
+
     def _publish_status(self, progress: float | None = None) -> None:
         """Hand the header its state. `progress`: of the load under way."""
         today = self._today or self.today()
+        # The date of the figures on screen: while another is evaluated, the header says so
+        # and never shows the new date over the old figures.
+        shown = self.view.evaluation.as_of if self.view is not None else self.as_of
         self.status = replace(
-            self.status, as_of=self.as_of, today=today, following=self.as_of_state.following,
+            self.status, as_of=shown, today=today, following=self.as_of_state.following,
             deals=len(self.portfolio.deals) if self.portfolio is not None else None, errors=len(self.errors),
             watch_mode=self.watch_mode,
             progress=(progress if progress is not None else self.status.progress or 0.0) if self.loading else None,
-            evaluating=self.evaluating)
+            evaluating=self.as_of if self.as_of != shown else None)
         self.main.show_status(self.status)
 
     # --- watching -----------------------------------------------------------------------------

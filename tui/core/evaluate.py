@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from .dates import BeforeTime, Duration, add, add_months, calendar_years, first_k, sub
@@ -504,6 +505,9 @@ def _allocated(fac: Facility, got: Figures) -> float | None:
     return float(max(ratios)) if ratios else None
 
 
+_EVENT_ORDER = attrgetter("date", "kind", "deal")  # all deals' events: by date, then kind, then deal
+
+
 def timeline_dates(T: date) -> list[date]:
     first = T.replace(day=1)
     return [T] + [d for d in (add_months(first, i) for i in range(1, TIMELINE_MONTHS + 1)) if d is not None]
@@ -537,13 +541,16 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
         elif same_date:
             states[ident] = old
         elif old.steady is not None and old.steady.holds(as_of):
+            if not old.events and not old.steady.daily:
+                states[ident] = old  # nothing of it moves with the date
+                continue
             state = states[ident] = _shift(old, as_of, settings, deal_terms)
             if state.at_risk is not old.at_risk:
                 moved.append((old, state))
         else:
             state = states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
             moved.append((old, state))
-    events = sorted((e for s in states.values() for e in s.events), key=lambda e: (e.date, e.kind, e.deal))
+    events = sorted((e for s in states.values() for e in s.events), key=_EVENT_ORDER)
     dates = timeline_dates(as_of)
     sums = previous.sums if previous is not None and same_settings else None
     if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:] and len(states) == len(before):

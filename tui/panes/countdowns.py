@@ -4,6 +4,7 @@ the horizon."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -60,12 +61,11 @@ class CountdownsPane(Vertical):
         prepared = self.prepared
         if prepared is None:
             return
-        full = self.app.size.width >= FULL_LABELS_FROM
-        rows, widths = (prepared.rows, prepared.widths) if full else (prepared.short_rows, prepared.short_widths)
-        kept = self.kept
-        if kept is not None:
-            rows = {key: row for key, row in rows.items() if key[0] in kept}
-        self.table.show_rows(rows, widths=widths)
+        short = self.app.size.width < FULL_LABELS_FROM
+        keys = prepared.keys(self.kept)
+        # The same events (equal days left and bands) as on show: nothing is repainted.
+        self.table.show_source(keys, partial(prepared.row, short=short), prepared.column_widths(keys, short),
+                               source=(prepared.events, self.kept, short))
 
     def on_resize(self) -> None:
         self._show_rows()

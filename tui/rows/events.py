@@ -16,43 +16,84 @@ FULL_LABELS_FROM = 100  # columns: from here the full label of SPEC §3, below t
 EXITS_SHOWN = 30
 
 EventKey = tuple[str, str, date]  # (deal, kind, date)
-# (event, row with the full label, its cell widths, row with the short label, its widths)
-EventEntry = tuple[Event, tuple[Cell, ...], tuple[int, ...], tuple[Cell, ...], tuple[int, ...]]
+# What an event's row has that no date changes: its date cell, its full and short "deal: event"
+# cells, and their widths.
+EventCells = tuple[Cell, Cell, Cell, int, int, int]
 
 
-def event_row(e: Event, short: bool = False) -> tuple[Cell, ...]:
-    """date, days left, band, "deal: label" — the short label (`EventKind.short`) keeps the key
-    word; the deal id is never shortened."""
-    style = BAND_STYLE[e.level]
-    return (
-        (fmt.day(e.date), ""),
-        (fmt.days(e.days_left), style),
-        (e.level.label, style),
-        table_cell(f"{e.deal}: {e.kind.short if short else e.kind.label}"),
-    )
+def _event_cells(e: Event) -> EventCells:
+    day = (fmt.day(e.date), "")
+    full = table_cell(f"{e.deal}: {e.kind.label}")
+    short = table_cell(f"{e.deal}: {e.kind.short}")
+    widths = measure((day, full, short))
+    return day, full, short, widths[0], widths[1], widths[2]
 
 
 class EventRows:
     """The countdown rows of one evaluation and its exits text; built without touching a
-    widget (see `build_event_rows`), so the load worker can build them."""
+    widget (see `build_event_rows`), so the load worker can build them.
 
-    def __init__(self, evaluation: Evaluation, built: dict[EventKey, EventEntry], exits: Text) -> None:
+    A row is made when the table draws it (`row`): a date move changes the days left and
+    band of every event, and only the rows on screen need them (bench/README.md, "rows made
+    when drawn"). What no date changes is kept per event across evaluations (`fixed`)."""
+
+    def __init__(self, evaluation: Evaluation, events: dict[EventKey, Event], fixed: dict[EventKey, EventCells],
+                 exits: Text) -> None:
         self.evaluation = evaluation
-        self.built = built
-        self.rows = {key: entry[1] for key, entry in built.items()}
-        self.widths = {key: entry[2] for key, entry in built.items()}
-        self.short_rows = {key: entry[3] for key, entry in built.items()}
-        self.short_widths = {key: entry[4] for key, entry in built.items()}
+        self.events = events  # in date order
+        self.fixed = fixed  # (may hold events of other dates too)
         self.exits = exits
         self.providers: dict[str, str] = {}  # provider id -> name, for what an event asks
+        self._made: dict[tuple[EventKey, bool], tuple[Cell, ...]] = {}
+
+    def keys(self, kept: frozenset[str] | None = None) -> list[EventKey]:
+        """The events' keys in date order; `kept`: only the events of these deals."""
+        return list(self.events) if kept is None else [key for key in self.events if key[0] in kept]
+
+    def row(self, key: EventKey, short: bool = False) -> tuple[Cell, ...]:
+        """The row of event `key`: date, days left, band, "deal: event" (the short label when
+        `short`: `EventKind.short`)."""
+        made = self._made.get((key, short))
+        if made is None:
+            e = self.events[key]
+            day, full, brief = self.fixed[key][:3]
+            style = BAND_STYLE[e.level]
+            made = self._made[(key, short)] = (day, (fmt.days(e.days_left), style), (e.level.label, style),
+                                               brief if short else full)
+        return made
+
+    def column_widths(self, keys: list[EventKey], short: bool = False) -> list[int]:
+        """The widest cell of each column over the rows `keys` (without making the rows)."""
+        if not keys:
+            return [0, 0, 0, 0]
+        events, fixed = self.events, self.fixed
+        day_width = label_width = 0
+        levels = set()
+        for key in keys:
+            cells = fixed[key]
+            day_width = max(day_width, cells[3])
+            label_width = max(label_width, cells[5] if short else cells[4])
+            levels.add(events[key].level)
+        # Days left read longer as they grow ("today" and "1 day" are 5 cells, "2 days" 6):
+        # the widest is at one end, and the keys are in date order.
+        left = max(len(fmt.days(events[keys[0]].days_left)), len(fmt.days(events[keys[-1]].days_left)))
+        return [day_width, left, max(len(level.label) for level in levels), label_width]
+
+    @property
+    def rows(self) -> dict[EventKey, tuple[Cell, ...]]:
+        """Every row with its full label, made now (for tests and small portfolios)."""
+        return {key: self.row(key) for key in self.events}
+
+    @property
+    def short_rows(self) -> dict[EventKey, tuple[Cell, ...]]:
+        return {key: self.row(key, short=True) for key in self.events}
 
     def asks(self, key: EventKey) -> str:
         """What the event `key` asks of the user (SPEC §3), made when asked: only the event under
         the cursor is ever shown, and making all of them cost 0.13 s at 10,000 deals."""
-        entry = self.built.get(key)
-        if entry is None:
+        e = self.events.get(key)
+        if e is None:
             return ""
-        e = entry[0]
         state = self.evaluation.deals[e.deal]
         return event_asks(e, state, self.providers.get(state.deal.provider, state.deal.provider))
 
@@ -62,24 +103,14 @@ def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | N
     """The rows of `ev`; `today`: the real date (when the as-of date is another, the exits say
     "notice on <as-of date>", not "notice today"); `portfolio`: for the providers' names in what
     each event asks."""
-    built: dict[EventKey, EventEntry] = {}
-    reuse = previous.built if previous is not None else {}
-    for e in ev.events:
-        key = (e.deal, e.kind.value, e.date)
-        entry = reuse.get(key)
-        if entry is None:
-            row, short = event_row(e), event_row(e, short=True)
-            entry = (e, row, measure(row), short, measure(short))
-        elif entry[0] is not e:
-            # The same event on another as-of date: only the days left and the band change.
-            style = BAND_STYLE[e.level]
-            left, band = (fmt.days(e.days_left), style), (e.level.label, style)
-            sizes = (len(left[0]), len(band[0]))
-            _, row, widths, short, short_widths = entry
-            entry = (e, (row[0], left, band, row[3]), (widths[0], *sizes, widths[3]),
-                     (short[0], left, band, short[3]), (short_widths[0], *sizes, short_widths[3]))
-        built[key] = entry
-    rows = EventRows(ev, built, exits_text(ev, today))
+    events = {(e.deal, e.kind.value, e.date): e for e in ev.events}
+    fixed = previous.fixed if previous is not None else {}
+    if len(fixed) > 2 * len(events) + 1024:  # events of many other dates: keep today's only
+        fixed = {key: fixed[key] for key in events if key in fixed}
+    for key, e in events.items():
+        if key not in fixed:
+            fixed[key] = _event_cells(e)  # (shared with `previous`: only ever added to)
+    rows = EventRows(ev, events, fixed, exits_text(ev, today))
     if portfolio is not None:
         rows.providers = {pid: p.name for pid, p in portfolio.providers.items()}
     return rows

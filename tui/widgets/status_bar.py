@@ -25,7 +25,7 @@ class Status:
     errors: int = 0  # of the last load
     watch_mode: str = ""  # "watching", "polling (why)", "not watching: why"
     progress: float | None = None  # of a load under way (None: no load under way)
-    evaluating: bool = False  # a new as-of date is being evaluated in a worker
+    evaluating: date | None = None  # a new as-of date being evaluated (`as_of`: the date on show)
     saving: bool = False  # a writer still holds a changed file open: waiting for it
 
 
@@ -52,8 +52,8 @@ class StatusBar(Widget):
             line.append(" · saving…", style="italic")
         if s.progress is not None:
             line.append(f" · loading… {s.progress:.0%}" if s.progress else " · loading…", style="italic")
-        elif s.evaluating:
-            line.append(" · evaluating…", style="italic")
+        elif s.evaluating is not None:
+            line.append(f" · evaluating {s.evaluating}…", style="italic")
         if s.watch_mode.startswith(("polling", "not watching")):
             line.append_text(cell(f" · {s.watch_mode}", STYLE["warn"]))
         if s.as_of is not None:

@@ -1,8 +1,10 @@
 """A read-only table on Textual's line API: rows are rendered only when on screen.
 
 Textual's DataTable materialises every row (bench/README.md: "virtual table"). Here
-`show_rows()` only stores the rows; `render_line()`
-draws the few that are visible, so 10,000 or 100,000 rows cost the same to show. Updates keep
+`show_rows()` only stores the rows, and `show_source()` not even that: it takes the row keys,
+a function that makes a row and the columns' widths, so that a row is made only when drawn
+(bench/README.md: "rows made when drawn"); `render_line()` draws the few that are visible, so
+10,000 or 100,000 rows cost the same to show. Updates keep
 the cursor on its row key (even when rows around it come and go) and the scroll position, and
 repaint only when something changed.
 
@@ -11,7 +13,7 @@ parsed as markup; columns may be right-aligned.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
@@ -31,6 +33,34 @@ from textual.strip import Strip
 from ..rows.cells import Cell, measure
 
 MAX_COLUMN_WIDTH = 48
+
+
+RowOf = Callable[[Hashable], tuple[Cell, ...]]
+
+
+class _RowsOfSource(Mapping[Hashable, tuple[Cell, ...]]):
+    """The rows of a source (`VirtualTable.show_source`), each made when read."""
+
+    def __init__(self, order: list[Hashable], row_of: RowOf) -> None:
+        self._order = order
+        self._row_of = row_of
+        self._keys: set[Hashable] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._keys is None:
+            self._keys = set(self._order)
+        return key in self._keys
+
+    def __getitem__(self, key: Hashable) -> tuple[Cell, ...]:
+        if key not in self:
+            raise KeyError(key)
+        return self._row_of(key)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -80,7 +110,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = columns
         self._labels = [column[1] for column in columns]
         self._right = [len(column) > 2 and column[2] == "right" for column in columns]
-        self._cells: dict[Hashable, tuple[Cell, ...]] = {}
+        self._cells: dict[Hashable, tuple[Cell, ...]] | None = {}  # None: the rows come from a source
+        self._row_of: RowOf = self._cells.__getitem__
+        self._source: object = None  # what `show_source` was last given, to skip showing it again
         self._order: list[Hashable] = []
         self._widths = [cell_len(label) + 1 for label in self._labels]
         self._line_cache: dict[tuple[Any, ...], Strip] = {}
@@ -108,6 +140,8 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def rows(self) -> Mapping[Hashable, tuple[Cell, ...]]:
         """The rows held (key -> cells), in display order (read-only)."""
+        if self._cells is None:
+            return _RowsOfSource(self._order, self._row_of)
         return MappingProxyType(self._cells)
 
     @property
@@ -116,7 +150,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return tuple(self._widths)
 
     def get_row_at(self, index: int) -> tuple[Text, ...]:
-        return tuple(Text(text, style=style, end="") for text, style in self._cells[self._order[index]])
+        return tuple(Text(text, style=style, end="") for text, style in self._row_of(self._order[index]))
 
     @property
     def cursor_key(self) -> Hashable | None:
@@ -129,22 +163,40 @@ class VirtualTable(ScrollView, can_focus=True):
         caller has them already (built off the UI thread); else they are measured here."""
         order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
         cells = self._cells
-        if order == self._order and all(rows[k] is cells.get(k) or rows[k] == cells.get(k) for k in order):
+        if cells is not None and order == self._order and all(
+                rows[k] is cells.get(k) or rows[k] == cells.get(k) for k in order):
             return  # nothing changed: nothing is repainted
-        selected, index = self.cursor_key, self.cursor_row
-        self._cells = dict(rows)
-        self._order = order
         # The panes pass widths measured with their rows (and kept with them across reloads).
         row_widths = [measure(rows[key]) if widths is None else widths[key] for key in order]
-        column_widths = [cell_len(label) for label in self._labels]
+        content = [0] * len(self._labels)
         if row_widths:
-            column_widths = [max(w, max(map(itemgetter(i), row_widths))) for i, w in enumerate(column_widths)]
-        self._widths = [min(w + 1, MAX_COLUMN_WIDTH) for w in column_widths]
+            content = [max(map(itemgetter(i), row_widths)) for i in range(len(content))]
+        self._cells = dict(rows)
+        self._show(order, self._cells.__getitem__, content, None)
+
+    def show_source(self, order: Sequence[Hashable], row_of: RowOf, widths: Sequence[int], source: object) -> None:
+        """Hold the rows `order` (keys, in display order), each made by `row_of` when drawn.
+
+        Args:
+            widths: each column's widest cell (terminal cells) over those rows.
+            source: what the rows are made from (compared by equality): the same source as
+                last time is not shown again.
+        """
+        if self._cells is None and source is not None and source == self._source:
+            return
+        self._cells = None
+        self._show(list(order), row_of, widths, source)
+
+    def _show(self, order: list[Hashable], row_of: RowOf, content: Sequence[int], source: object) -> None:
+        selected, index = self.cursor_key, self.cursor_row
+        self._order, self._row_of, self._source = order, row_of, source
+        self._widths = [min(max(cell_len(label), w) + 1, MAX_COLUMN_WIDTH)
+                        for label, w in zip(self._labels, content, strict=True)]
         self._line_cache.clear()
         self.virtual_size = Size(sum(self._widths) + 1, len(order) + 1)  # +1: the header line
-        if selected is not None and selected in rows:
-            self.cursor_row = order.index(selected)
-        else:  # the selected row went away (or none yet): its neighbour takes the cursor
+        try:
+            self.cursor_row = order.index(selected) if selected is not None else min(index, max(len(order) - 1, 0))
+        except ValueError:  # the selected row went away: its neighbour takes the cursor
             self.cursor_row = min(index, max(len(order) - 1, 0))
         self.refresh()
 
@@ -177,7 +229,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if index >= len(self._order):
                 return Strip.blank(width, self.rich_style)
             row_key = self._order[index]
-            cells = self._cells[row_key]
+            cells = self._row_of(row_key)
             cursor = index == self.cursor_row
             style = self.get_component_rich_style("virtual-table--cursor") if cursor else None
             key = (index, cursor, self.has_focus)
