@@ -32,7 +32,14 @@ class Spans:
     keys at the same lines, and only for an edit that keeps the skeleton line for line."""
 
     skeleton: tuple[tuple[int, str], ...]  # (line number, text) of every line not an entity's
-    entities: tuple[tuple[str, str, int, str], ...]  # (kind, id, first line, text), in definition order
+    # (kind, id, first line, text), in definition order; a kept split (`kept`) has the text's
+    # hash in place of the text: only compared, never parsed again (bench/README.md, "kept strings")
+    entities: tuple[tuple[str, str, int, str | int], ...]
+
+    def kept(self) -> Spans:
+        """This split as a unit keeps it: each entity's text replaced by its hash."""
+        return Spans(self.skeleton, tuple((k, i, n, t if isinstance(t, int) else hash(t))
+                                          for k, i, n, t in self.entities))
 
     @classmethod
     def split(cls, text: str) -> Spans | None:
@@ -100,7 +107,8 @@ def reread(path: str, digest: bytes, text: str, spans: Spans, unit: FileUnit,
             return None
         seen.add((kind, ident))
         old = before.get((kind, ident))
-        if old is not None and old[0] == first and old[1] == lines:
+        assert isinstance(lines, str), "a new split has the texts"
+        if old is not None and old[0] == first and old[1] == hash(lines):
             definitions.append(old[2])
             continue
         changed += 1
@@ -115,7 +123,7 @@ def reread(path: str, digest: bytes, text: str, spans: Spans, unit: FileUnit,
         if name != ident or (id_key.line, id_key.col) != (first, 3):
             return None
         definitions.append(read_definition(kind, ident, id_key, body, ctx))
-    return FileUnit(digest, key, unit.section, unit.errors, unit.warnings, tuple(definitions), spans)
+    return FileUnit(digest, key, unit.section, unit.errors, unit.warnings, tuple(definitions), spans.kept())
 
 
 def with_spans(unit: FileUnit, text: str) -> FileUnit:
@@ -127,5 +135,5 @@ def with_spans(unit: FileUnit, text: str) -> FileUnit:
     if spans is None or [(k, i, line) for k, i, line, _ in spans.entities] != [
             (d.kind, d.ident, d.line) for d in unit.definitions]:
         return unit  # the text split does not match what the parser saw: never by entity
-    return replace(unit, spans=spans)
+    return replace(unit, spans=spans.kept())
 
