@@ -31,7 +31,7 @@ def units_of(paths: list[str]) -> dict:
 
 def test_every_unit_of_the_example_round_trips_exactly():
     for path, unit in units_of([EXAMPLE]).items():
-        back = decode_unit(json.loads(json.dumps(encode_unit(unit))))
+        back = decode_unit(list(encode_unit(unit)))
         assert back == replace(unit, spans=None), path
 
 
@@ -47,10 +47,11 @@ def test_units_with_errors_warnings_and_claims_round_trip(tmp_path, body, extra)
     path = write(tmp_path, "d.yaml", deal_yaml(body + ("\n" + extra if extra else "")) +
                  "sources:\n  s: {title: S, date: 2026-01-01}\n")
     for unit in units_of([str(path)]).values():
-        assert decode_unit(json.loads(json.dumps(encode_unit(unit)))) == replace(unit, spans=None)
+        assert decode_unit(list(encode_unit(unit))) == replace(unit, spans=None)
 
 
-@pytest.mark.parametrize("forged", [None, [], {"c": 1}, ["FileUnit"], [1, 2, 3], {"x": [1]}])
+@pytest.mark.parametrize("forged", [None, [], ["null"], ['{"c": 1}'], ["[1, 2, 3]"], ["FileUnit"],
+                                    ["[" + "[" * 5000], [b"\xff"]])
 def test_what_was_not_written_by_encode_unit_is_undecodable(forged):
     with pytest.raises(Undecodable):
         decode_unit(forged)
@@ -106,12 +107,15 @@ def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path):
     keep_in_store(store, units, [str(path)])
     (entry,) = [e.path for e in os.scandir(store.directory) if e.name.endswith(".json")]
     good = open(entry, encoding="utf-8").read()
-    for damaged in (good[:len(good) // 2], "[]", json.dumps({"path": "/elsewhere", "unit": json.loads(good)["unit"]}),
-                    good.replace('"2026-01-01"', '"2026-13-01"'), good.replace('"deals"', '"pwned"')):
+    head, unit_line, rest = good.split("\n", 2)
+    assert json.loads(head) == {"path": str(path)}  # JSON lines: the path, the unit, its entities
+    for damaged in (good[:len(good) // 2], "[]", '{"path": "/elsewhere"}\n' + unit_line + "\n" + rest,
+                    good.replace('"2026-01-01"', '"2026-13-01"'), good.replace('"deals"', '"pwned"'),
+                    head + "\n" + unit_line.replace("[", "{", 1) + "\n" + rest):
         with open(entry, "w", encoding="utf-8") as fh:
             fh.write(damaged)
         cache = LoadCache()
-        assert fill_from_store(store, cache, {str(path): units[str(path)].digest}) == []
+        assert fill_from_store(store, cache, {str(path): units[str(path)].digest}) == [], damaged[:80]
 
 
 def test_a_directory_others_can_write_is_not_used(tmp_path, monkeypatch):

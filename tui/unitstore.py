@@ -11,6 +11,8 @@ reads a file again when they differ (as for a unit kept in memory).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import stat
@@ -67,31 +69,39 @@ class UnitStore:
     def fetch(self, path: str, digest: bytes) -> FileUnit | None:
         """The unit of file `path` with content hash `digest`, when stored and sound."""
         try:
-            entry = json.loads(read_file(self._entry(path, digest), MAX_ENTRY_BYTES))
-        except (Refused, ValueError, RecursionError):
+            lines = io.BytesIO(read_file(self._entry(path, digest), MAX_ENTRY_BYTES))
+            head = json.loads(next(lines))
+        except (Refused, ValueError, RecursionError, StopIteration):
             return None
-        if not (isinstance(entry, dict) and set(entry) == {"path", "unit"} and entry["path"] == path):
+        if head != {"path": path}:
             return None
         try:
-            unit = decode_unit(entry["unit"])
+            unit = decode_unit(lines)
         except Undecodable:
             return None
         return unit if unit.digest == digest else None
 
     def keep(self, path: str, unit: FileUnit) -> None:
-        """Store `unit` as file `path`'s; a store that cannot be written is no store, not an error."""
+        """Store `unit` as file `path`'s; a store that cannot be written is no store, not an error.
+
+        An entry is JSON lines: `{"path": ...}`, then the unit (see `codec.encode_unit`)."""
+        tmp = None
         try:
-            text = json.dumps({"path": path, "unit": encode_unit(unit)}, separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:  # mkstemp: 0600
-                fh.write(text)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".part")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp: 0600
+                fh.write(json.dumps({"path": path}) + "\n")
+                for line in encode_unit(unit):
+                    fh.write(line + "\n")
             os.replace(tmp, self._entry(path, unit.digest))
+            tmp = None
             entries = sorted((e for e in os.scandir(self.directory) if e.name.endswith(".json")),
                              key=lambda e: e.stat().st_mtime)
             for old in entries[:-MAX_ENTRIES]:
                 os.unlink(old.path)
         except (OSError, TypeError, ValueError):
-            pass
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 @without_gc

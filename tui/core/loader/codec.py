@@ -15,8 +15,9 @@ dataclass.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import fields, is_dataclass
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -188,21 +189,29 @@ UNIT = _obj(FileUnit, digest=(bytes.hex, bytes.fromhex), settings_key=ANY, secti
             spans=(lambda spans: None, lambda x: None))
 
 
-def encode_unit(unit: FileUnit) -> Any:
-    """`unit` as JSON-ready values (its text spans are not kept: they serve edits in place)."""
-    return UNIT[0](unit)
+def encode_unit(unit: FileUnit) -> Iterator[str]:
+    """`unit` as lines of JSON: the unit without its definitions, then one line per
+    definition, so that reading it back never holds the whole file's JSON values at once
+    (bench/README.md, "reopen cache"). Its text spans are not kept: they serve edits in place."""
+    yield json.dumps(UNIT[0](replace(unit, definitions=())), separators=(",", ":"))
+    encode = _encode_definition
+    for definition in unit.definitions:
+        yield json.dumps(encode(definition), separators=(",", ":"))
 
 
-def decode_unit(data: Any) -> FileUnit:
-    """The unit `encode_unit` made `data` from.
+def decode_unit(lines: Iterable[bytes | str]) -> FileUnit:
+    """The unit `encode_unit` made `lines` from.
 
     Raises:
-        Undecodable: `data` is not such a unit.
+        Undecodable: `lines` are not such a unit.
     """
     try:
-        unit = UNIT[1](data)
-    except (KeyError, TypeError, ValueError, InvalidOperation, RecursionError) as exc:
+        it = iter(lines)
+        unit = UNIT[1](json.loads(next(it)))
+        if not isinstance(unit, FileUnit):
+            raise ValueError("not a file unit")
+        decode, loads = _decode_definition, json.loads
+        definitions = tuple(decode(loads(line)) for line in it if line.strip())
+    except (KeyError, TypeError, ValueError, InvalidOperation, RecursionError, StopIteration) as exc:
         raise Undecodable(f"{type(exc).__name__}: {exc}") from None
-    if not isinstance(unit, FileUnit):
-        raise Undecodable("not a file unit")
-    return unit
+    return replace(unit, definitions=definitions)
