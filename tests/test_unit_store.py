@@ -23,6 +23,14 @@ EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "config")
 AS_OF = date(2026, 11, 29)
 
 
+@pytest.fixture(autouse=True)
+def every_file_is_stored(monkeypatch):
+    """The store skips files under STORE_MIN_BYTES; these tests use small files."""
+    import tui.unitstore
+
+    monkeypatch.setattr(tui.unitstore, "STORE_MIN_BYTES", 0)
+
+
 def units_of(paths: list[str]) -> dict:
     cache = LoadCache()
     load(paths, cache=cache)
@@ -115,7 +123,8 @@ def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path):
         with open(entry, "w", encoding="utf-8") as fh:
             fh.write(damaged)
         cache = LoadCache()
-        assert fill_from_store(store, cache, {str(path): units[str(path)].digest}) == [], damaged[:80]
+        assert fill_from_store(store, cache, {str(path): units[str(path)].digest}, {str(path): 1}) == [], \
+            damaged[:80]
 
 
 def test_a_directory_others_can_write_is_not_used(tmp_path, monkeypatch):
@@ -135,7 +144,23 @@ def test_an_entry_of_other_content_is_never_used(tmp_path):
     keep_in_store(store, units_of([str(path)]), [str(path)])
     write(tmp_path, "d.yaml", deal_yaml("start: 2026-03-01"))
     snapshot = take_snapshot([str(path)])
-    assert fill_from_store(store, LoadCache(), snapshot.file_digests) == []
+    assert fill_from_store(store, LoadCache(), snapshot.file_digests, {str(path): 1}) == []
+
+
+def test_small_files_are_parsed_not_stored(tmp_path, monkeypatch):
+    """A file under STORE_MIN_BYTES parses as fast as its entry reads: never stored, never
+    looked up (a monitor on the example never loads the codec)."""
+    import tui.unitstore
+
+    monkeypatch.setattr(tui.unitstore, "STORE_MIN_BYTES", 32 * 1024)
+    store = UnitStore.open()
+    keep_in_store(store, units_of([EXAMPLE]), [os.path.join(EXAMPLE, "deals.yaml")])
+    assert [e for e in os.scandir(store.directory) if e.name.endswith(".json")] == []
+    big = write(tmp_path, "big.yaml", deal_yaml("start: 2026-01-01\nnotes: " + "x" * 9000) +
+                "".join(f"  d{i}:\n    buyer: B\n    provider: p\n    start: 2026-01-01\n    notes: {'y' * 40}\n"
+                        for i in range(400)))
+    keep_in_store(store, units_of([str(big)]), [str(big)])
+    assert len([e for e in os.scandir(store.directory) if e.name.endswith(".json")]) == 1
 
 
 async def test_the_monitor_started_again_parses_nothing(tmp_path):

@@ -119,7 +119,7 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
     contents, digests = snapshot.contents, snapshot.file_digests
     snapshot = snapshot.without_contents()
     if store is not None:
-        fill_from_store(store, cache, digests)
+        fill_from_store(store, cache, digests, {path: len(data) for path, data in contents.items()})
     result = load(paths, contents, lambda f: progress(LOAD_SHARE * f), cache, digests)
     view = None
     if result.portfolio is not None and evaluate_if(result.portfolio):

@@ -19,24 +19,38 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .checkcache import _code_fingerprint, cache_dir
 from .core.files import Refused, read_file
 from .core.hashing import content_hasher
 from .core.loader import MAX_FILE_BYTES, LoadCache
-from .core.loader.codec import FORMAT, Undecodable, decode_unit, encode_unit
 from .core.loader.units import FileUnit
 from .core.perf import without_gc
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 MAX_ENTRIES = 1024  # files; the oldest are removed beyond
 MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a unit's JSON is ~1.3x its file's YAML
+# A smaller file is parsed as fast as its entry is read: the store is not used for it (and a
+# monitor on a few small files never loads the codec: bench/README.md, "start-up").
+STORE_MIN_BYTES = 32 * 1024
+
+
+@cache
+def _codec() -> ModuleType:
+    """The codec, imported at the first use of the store (the start-up seam)."""
+    from .core.loader import codec
+
+    return codec
 
 
 @cache
 def _code_key() -> str:
     """The format, version and code: computed once per process (it stats every module)."""
-    return json.dumps([FORMAT, __version__, _code_fingerprint()])
+    return json.dumps([_codec().FORMAT, __version__, _code_fingerprint()])
 
 
 class UnitStore:
@@ -75,9 +89,10 @@ class UnitStore:
             return None
         if head != {"path": path}:
             return None
+        codec = _codec()
         try:
-            unit = decode_unit(lines)
-        except Undecodable:
+            unit = codec.decode_unit(lines)
+        except codec.Undecodable:
             return None
         return unit if unit.digest == digest else None
 
@@ -90,7 +105,7 @@ class UnitStore:
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".part")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp: 0600
                 fh.write(json.dumps({"path": path}) + "\n")
-                for line in encode_unit(unit):
+                for line in _codec().encode_unit(unit):
                     fh.write(line + "\n")
             os.replace(tmp, self._entry(path, unit.digest))
             tmp = None
@@ -105,11 +120,14 @@ class UnitStore:
 
 
 @without_gc
-def fill_from_store(store: UnitStore, cache: LoadCache, digests: dict[str, bytes]) -> list[str]:
-    """Put into `cache` the stored units of the files in `digests` it does not hold as they
-    are now; returns the paths found."""
+def fill_from_store(store: UnitStore, cache: LoadCache, digests: dict[str, bytes],
+                    sizes: dict[str, int]) -> list[str]:
+    """Put into `cache` the stored units of the files in `digests` (of at least
+    STORE_MIN_BYTES: `sizes`) it does not hold as they are now; returns the paths found."""
     found = {}
     for path, digest in digests.items():
+        if sizes.get(path, 0) < STORE_MIN_BYTES:
+            continue
         held = cache.units.get(path)
         if held is not None and held.digest == digest:
             continue
@@ -123,8 +141,12 @@ def fill_from_store(store: UnitStore, cache: LoadCache, digests: dict[str, bytes
 
 @without_gc
 def keep_in_store(store: UnitStore, units: dict[str, FileUnit], paths: list[str]) -> None:
-    """Store the units of `paths` (the files a load read anew)."""
+    """Store the units of `paths` (the files a load read anew) of at least STORE_MIN_BYTES."""
     for path in paths:
         unit = units.get(path)
-        if unit is not None:
+        try:
+            large = os.stat(path).st_size >= STORE_MIN_BYTES
+        except OSError:
+            continue
+        if unit is not None and large:
             store.keep(path, unit)
