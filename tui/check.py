@@ -64,7 +64,7 @@ def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
     as_of = args.as_of or now
-    ev = evaluate(portfolio, as_of)
+    ev = evaluate(portfolio, as_of, carry=False)  # one date: nothing to keep for another
     warnings = result.warnings + ev.warnings + zone_warnings(portfolio, result.files or paths)
     within = portfolio.settings.critical_days if args.within is None else args.within
     if args.format == "json":

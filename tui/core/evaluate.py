@@ -515,8 +515,11 @@ def timeline_dates(T: date) -> list[date]:
 
 @without_gc
 @exact
-def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None) -> Evaluation:
+def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = None, carry: bool = True) -> Evaluation:
     """Every figure of the portfolio on `as_of`.
+
+    `carry`: keep what the next evaluation of another date reuses (each deal's date math and
+    each capacity line's figures: half an evaluation's memory); `dealmon check` evaluates once.
 
     A deal's state depends only on the deal, the date and the settings. With `previous`
     (same settings), a deal that is the very same object keeps its state on the same date
@@ -534,7 +537,9 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     moved: list[tuple[DealState, DealState]] = []  # (before, now): deals whose capacity share may differ
     for ident, deal in portfolio.deals.items():
         kept = known_terms.get(ident)
-        deal_terms = terms[ident] = kept if kept is not None and kept.deal is deal else _Terms(deal)
+        deal_terms = kept if kept is not None and kept.deal is deal else _Terms(deal)
+        if carry:
+            terms[ident] = deal_terms
         old = before.get(ident)
         if old is None or old.deal is not deal:
             states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
@@ -556,7 +561,7 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:] and len(states) == len(before):
         sums = sums.moved_to(as_of, dates, previous.as_of if previous is not None else as_of, moved)
     else:
-        sums = _Sums(portfolio, as_of, dates, previous.line_figures if previous is not None else {})
+        sums = _Sums(portfolio, as_of, dates, previous.line_figures if previous is not None else {}, carry)
         for state in states.values():
             sums.add(state, as_of, 1)
     capacity, warnings = sums.capacity(as_of)
@@ -596,8 +601,10 @@ class _Sums:
     Counts say which providers, currencies and facilities are present, so that the result is
     exactly what summing every deal afresh gives (a property test checks it)."""
 
-    def __init__(self, portfolio: Portfolio, T: date, dates: list[date], memo: LineMemo) -> None:
+    def __init__(self, portfolio: Portfolio, T: date, dates: list[date], memo: LineMemo,
+                 carry: bool = True) -> None:
         self.portfolio = portfolio
+        self.carry = carry  # keep each line's figures for the next evaluation
         self.dates = dates
         self.memo = memo  # line figures of the previous evaluation, reused while unchanged
         self.line_figures: LineMemo = {}
@@ -613,7 +620,7 @@ class _Sums:
                  moved: list[tuple[DealState, DealState]]) -> _Sums:
         """These sums (of `T_before`) on `T`: a copy with each moved deal taken out and put back."""
         new = _Sums.__new__(_Sums)
-        new.portfolio, new.dates, new.memo = self.portfolio, dates, self.line_figures
+        new.portfolio, new.dates, new.memo, new.carry = self.portfolio, dates, self.line_figures, self.carry
         new.line_figures = self.line_figures
         new.in_force = dict(self.in_force)
         new.money = {key: list(entry) for key, entry in self.money.items()}
@@ -630,6 +637,8 @@ class _Sums:
         return new
 
     def figures_of(self, line: CapacityLine) -> Figures:
+        if not self.carry:
+            return line_figures(line, self.portfolio.facilities)
         fac = self.portfolio.facilities.get(line.facility) if line.facility else None
         known = self.line_figures.get(id(line))
         if known is None or known[0] is not line or known[1] is not fac:
