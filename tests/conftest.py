@@ -123,3 +123,19 @@ def assert_same_event_rows(kept, fresh) -> None:
             made = [measure(kept.row(key, short)) for key in subset]
             widths = [max(w[i] for w in made) for i in range(4)] if made else [0, 0, 0, 0]
             assert kept.column_widths(subset, short) == widths == fresh.column_widths(subset, short)
+
+
+def assert_same_deal_rows(kept, fresh) -> None:
+    """The deal rows `kept` (carried across dates) are those built afresh, and the widths each
+    keeps per row (without its cells) are the widths of its rows, for every subset."""
+    from tui.rows.cells import measure
+
+    ids = list(fresh.built)
+    assert list(kept.built) == ids
+    assert {i: kept.row(i) for i in ids} == {i: fresh.row(i) for i in ids}
+    for subset in (None, ids[::2], ids[:1]):
+        rows = [kept.row(i) for i in (ids if subset is None else subset)]
+        made = [measure(row) for row in rows]
+        widths = [max(w[c] for w in made) for c in range(len(made[0]))] if made else None
+        if widths is not None:
+            assert kept.column_widths(subset) == widths == fresh.column_widths(subset)

@@ -76,14 +76,18 @@ async def test_a_reload_keeps_unchanged_rows_and_follows_a_renamed_provider(tmp_
         table = app.query_one("#deal-table", VirtualTable)
         events = app.query_one("#event-table", VirtualTable)
         before = dict(table.rows)
-        event_rows = dict(events.rows)
+        entries = dict(app.view.deal_rows.built)
+        event_rows, event_cells = dict(events.rows), dict(app.view.event_rows.fixed)
         (d / "2-deals.yaml").write_text(deals(("c", "Delta", "2027-03-01")))
         app.reload()
         await loaded(pilot)
         after = table.rows
-        assert after["a"] is before["a"] and after["b"] is before["b"]  # not rebuilt
+        kept = app.view.deal_rows.built
+        assert kept["a"] is entries["a"] and kept["b"] is entries["b"]  # not built again
+        assert after["a"] == before["a"] and after["b"] == before["b"]
         assert after["c"][PARTIES][0] == "Delta → Provider P"
-        assert all(events.rows[k] is row for k, row in event_rows.items() if k[0] != "c")
+        assert all(app.view.event_rows.fixed[k] is event_cells[k] and events.rows[k] == row
+                   for k, row in event_rows.items() if k[0] != "c")
         assert table.column_widths[PARTIES] == len("Delta → Provider P") + 1  # the widths follow the rows
 
         (d / "0-providers.yaml").write_text(PROVIDERS.replace("Provider P", "Provider Q"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import assert_same_event_rows, deal_yaml
+from conftest import assert_same_deal_rows, assert_same_event_rows, deal_yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -245,8 +245,7 @@ def test_rows_kept_across_date_moves_equal_rows_built_afresh(tmp_path, text, fir
         day = day + timedelta(days=step)
         view = prepare_view(portfolio, day, view, 0)
         fresh_deals = build_deal_rows(view.evaluation, portfolio, None, 0)
-        assert {i: e[1] for i, e in view.deal_rows.built.items()} == {i: e[1] for i, e in fresh_deals.built.items()}
-        assert view.deal_rows.widths == fresh_deals.widths
+        assert_same_deal_rows(view.deal_rows, fresh_deals)
         for index in range(len(SORTS)):
             assert view.deal_rows.order(index) == fresh_deals.order(index)
         fresh_events = build_event_rows(view.evaluation, None)

@@ -50,7 +50,7 @@ def test_each_meaning_has_its_own_style_legible_without_colour():
 def test_rows_kept_across_a_date_move_equal_rows_built_afresh():
     from datetime import timedelta
 
-    from conftest import REPO, assert_same_event_rows
+    from conftest import REPO, assert_same_deal_rows, assert_same_event_rows
 
     from tui.core.loader import load
     from tui.loading import prepare_view
@@ -65,5 +65,4 @@ def test_rows_kept_across_a_date_move_equal_rows_built_afresh():
         fresh_events = build_event_rows(view.evaluation, None)
         fresh_deals = build_deal_rows(view.evaluation, portfolio, None, 0)
         assert_same_event_rows(view.event_rows, fresh_events)
-        assert {i: e[1] for i, e in view.deal_rows.built.items()} == {i: e[1] for i, e in fresh_deals.built.items()}
-        assert view.deal_rows.widths == fresh_deals.widths and view.deal_rows.order(0) == fresh_deals.order(0)
+        assert_same_deal_rows(view.deal_rows, fresh_deals) and view.deal_rows.order(0) == fresh_deals.order(0)

@@ -163,13 +163,15 @@ def test_small_files_are_parsed_not_stored(tmp_path, monkeypatch):
     assert len([e for e in os.scandir(store.directory) if e.name.endswith(".json")]) == 1
 
 
-async def test_the_monitor_started_again_parses_nothing(tmp_path):
+async def test_the_monitor_started_again_parses_nothing(tmp_path, monkeypatch):
     """The App keeps what its first load parsed; the next start on the same files reads it back
     (and shows the same deals)."""
     from conftest import loaded
 
+    import tui.app
     from tui.app import DealmonApp
 
+    monkeypatch.setattr(tui.app, "STORE_FIRST_AFTER_SECONDS", 0.01)
     path = write(tmp_path, "d.yaml", deal_yaml("start: 2026-01-01\nend: 2027-01-01"))
     for run, parsed in enumerate(([str(path)], [])):
         app = DealmonApp([str(path)], as_of=AS_OF, watch=False)
@@ -177,6 +179,7 @@ async def test_the_monitor_started_again_parses_nothing(tmp_path):
             await loaded(pilot)
             assert app.result.parsed == parsed, run
             assert "d" in app.view.deal_rows.matching(0, None)
+            await pilot.pause(0.1)
             stores = [w for w in app.workers if w.group == "store"]
             if stores:
                 await app.workers.wait_for_complete(stores)

@@ -62,6 +62,7 @@ TICK_SECONDS = 20.0
 # the CPU with the screen) runs on the event loop the next time: a thread's hand-offs cost more
 # than they save (bench/README.md, "where a date move runs").
 INLINE_MOVE_SECONDS = 0.4
+STORE_FIRST_AFTER_SECONDS = 2.0
 STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache after this long without another
 CHANGE_LOG_ENTRIES = 500
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
@@ -311,9 +312,10 @@ class DealmonApp(App[None]):
             self._store_units(list(result.parsed))
 
     def _store_units(self, paths: list[str]) -> None:
-        """Keep what this load read anew for the next start: at once after the first load,
-        else once the files have been quiet for a while (a large file edited in place again
-        and again is stored once, not at every save)."""
+        """Keep what this load read anew for the next start: soon after the first load (once
+        its data is on screen: encoding shares the CPU with the first paints), else once the
+        files have been quiet for a while (a large file edited in place again and again is
+        stored once, not at every save)."""
         store = self._unit_store
         assert store is not None
         self._unstored.update(paths)
@@ -327,7 +329,7 @@ class DealmonApp(App[None]):
             self._store_timer = None
         if not self._stored_once:
             self._stored_once = True
-            keep()
+            self._store_timer = self.set_timer(STORE_FIRST_AFTER_SECONDS, keep)
         else:
             self._store_timer = self.set_timer(STORE_AFTER_QUIET_SECONDS, keep)
 

@@ -76,7 +76,11 @@ class DealTermsPane(Vertical):
         # is a test per deal, no re-sort, no new cells.
         if filter_changed:
             self.kept = prepared.kept(DealFilter.parse(self.filter_text), portfolio)
-        self.table.show_rows(prepared.matching(self.sort_index, self.kept, self.descending), widths=prepared.widths)
+        ids = prepared.ids(self.sort_index, self.kept, self.descending)
+        # Rows are made when drawn (DealRows.row); the same rows in the same order as on show
+        # are not shown again.
+        self.table.show_source(ids, prepared.row, prepared.column_widths(None if self.kept is None else ids),
+                               source=(prepared, self.kept, self.sort_index, self.descending))
         self.table.mark_column(self.sort_index, "▼" if self.descending else "▲")
         rows_shown = self.table.row_count
         total = len(prepared.built)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from ..core import formatting as fmt
@@ -143,23 +144,50 @@ def deal_row(fixed: tuple[T, ...], dated: tuple[T, ...]) -> tuple[T, ...]:
 FixedEntry = tuple[Deal, Provider | None, tuple[Cell, ...], tuple[int, ...], str]
 
 
-# id -> (state, row, haystack, cell widths)
-DealEntry = tuple[DealState, tuple[Cell, ...], str, tuple[int, ...]]
+# id -> (state, its fixed entry, the row's cell widths)
+DealEntry = tuple[DealState, FixedEntry, tuple[int, ...]]
+
+MADE_ROWS_KEPT = 4096  # rows made for drawing, kept until there are more than this
 
 
 class DealRows:
-    """Every deal's cells, cell widths and filter text for one evaluation, and its sort orders.
+    """Every deal's row for one evaluation, its cell widths and filter text, and its sort
+    orders.
 
     Built by `build_deal_rows` without touching any widget, so the load worker can build them
-    off the UI thread; the pane only filters and shows them."""
+    off the UI thread; the pane only filters and shows them. A row's cells are made when the
+    table draws it (`row`): only their widths are kept for every deal (bench/README.md, "rows
+    made when drawn": the cells of 10,000 rows held 2.2 KB a deal)."""
 
     def __init__(self, evaluation: Evaluation, built: dict[str, DealEntry], names: tuple[list[Any], list[Any]]) -> None:
         self.evaluation = evaluation
         self.built = built
         self.names = names  # the providers and facilities the rows were built with
         self.fixed: dict[str, FixedEntry] = {}  # the cells a new as-of date does not change
-        self.widths = {ident: entry[3] for ident, entry in built.items()}
         self._orders: dict[int, list[str]] = {}  # sort index -> ids, ascending
+        self._made: dict[str, tuple[Cell, ...]] = {}
+        self._all_widths: list[int] | None = None
+
+    def row(self, ident: str) -> tuple[Cell, ...]:
+        """The cells of deal `ident`'s row, in COLUMNS' order."""
+        made = self._made.get(ident)
+        if made is None:
+            if len(self._made) > MADE_ROWS_KEPT:
+                self._made.clear()
+            state, fixed, _ = self.built[ident]
+            made = self._made[ident] = deal_row(fixed[2], dated_cells(state, self.evaluation.as_of))
+        return made
+
+    def column_widths(self, idents: list[str] | None = None) -> list[int]:
+        """The widest cell of each column over the rows of `idents` (None: every deal)."""
+        if idents is None and self._all_widths is not None:
+            return self._all_widths
+        built = self.built
+        widths = [entry[2] for entry in built.values()] if idents is None else [built[i][2] for i in idents]
+        out = [max(map(itemgetter(i), widths)) for i in range(len(COLUMNS))] if widths else [0] * len(COLUMNS)
+        if idents is None:
+            self._all_widths = out
+        return out
 
     def keep_id_order(self, previous: DealRows) -> None:
         """Take `previous`'s id order when it has the same deals: it does not move with the date."""
@@ -180,20 +208,24 @@ class DealRows:
         if not deal_filter:
             return None
         built = self.built
-        kept = frozenset(ident for ident, entry in built.items() if deal_filter.keeps(entry[0], portfolio, entry[2]))
+        kept = frozenset(ident for ident, entry in built.items()
+                         if deal_filter.keeps(entry[0], portfolio, entry[1][4]))
         return None if len(kept) == len(built) else kept
+
+    def ids(self, sort_index: int, kept: frozenset[str] | None, descending: bool = False) -> list[str]:
+        """The ids of the deals in `kept` (None: every deal), in sort order."""
+        order = self.order(sort_index, descending)
+        return order if kept is None else [ident for ident in order if ident in kept]
 
     def matching(self, sort_index: int, kept: frozenset[str] | None,
                  descending: bool = False) -> dict[str, tuple[Cell, ...]]:
-        """The rows of the deals in `kept` (None: every deal), in sort order."""
-        built = self.built
-        return {ident: built[ident][1] for ident in self.order(sort_index, descending)
-                if kept is None or ident in kept}
+        """The rows of the deals in `kept` (None: every deal), in sort order, made now."""
+        return {ident: self.row(ident) for ident in self.ids(sort_index, kept, descending)}
 
 
 def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | None,
                     sort_index: int = 0) -> DealRows:
-    """The rows of `ev`. A deal whose state is the same object as in `previous` keeps its row
+    """The rows of `ev`. A deal whose state is the same object as in `previous` keeps its entry
     when no provider or facility changed (rows show provider names and the filter searches
     facility names): a reload that changed one file of a hundred builds that file's rows."""
     names = (list(portfolio.providers.items()), list(portfolio.facilities.items()))
@@ -216,29 +248,27 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
         if entry is not None and s.steady is not None and entry[0].steady is s.steady:
             # The state shifted to the new date (core.evaluate.Steady): only the days left
             # and, when it moves with the date, the exit if notice today change.
-            built[ident] = _shifted_entry(entry, s)
+            built[ident] = (s, kept, _shifted_widths(entry[2], s))
             continue
-        dated = dated_cells(s, ev.as_of)
-        built[ident] = (s, deal_row(kept[2], dated), kept[4], deal_row(kept[3], measure(dated)))
+        built[ident] = (s, kept, deal_row(kept[3], measure(dated_cells(s, ev.as_of))))
     rows = DealRows(ev, built, names)
     rows.fixed = fixed
     if previous is not None:
         rows.keep_id_order(previous)
     rows.order(sort_index)
+    rows.column_widths()
     return rows
 
 
 _LEFT, _EXIT_IF = SORTS.index("left"), SORTS.index("exit_if")  # their places in a row
 
 
-def _shifted_entry(entry: DealEntry, s: DealState) -> DealEntry:
-    """`entry` (the row of an earlier state with the same `Steady`) for the state `s`."""
-    _, row, hay, widths = entry
+def _shifted_widths(widths: tuple[int, ...], s: DealState) -> tuple[int, ...]:
+    """The cell widths of an earlier state's row with the same `Steady`, for the state `s`."""
     nxt = s.next_event
-    left: Cell = (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", "")
-    exit_if = table_cell(fmt.day(s.earliest_exit_if_notice_today)) if s.steady and s.steady.daily else row[_EXIT_IF]
-    return (s, (*row[:_LEFT], left, *row[_LEFT + 1:_EXIT_IF], exit_if, *row[_EXIT_IF + 1:]), hay,
-            (*widths[:_LEFT], len(left[0]), *widths[_LEFT + 1:_EXIT_IF], len(exit_if[0]), *widths[_EXIT_IF + 1:]))
+    left = len(fmt.days(nxt.days_left)) if nxt else 1
+    exit_if = len(fmt.day(s.earliest_exit_if_notice_today)) if s.steady and s.steady.daily else widths[_EXIT_IF]
+    return (*widths[:_LEFT], left, *widths[_LEFT + 1:_EXIT_IF], exit_if, *widths[_EXIT_IF + 1:])
 
 
 def _same_objects(a: tuple[list[Any], list[Any]], b: tuple[list[Any], list[Any]]) -> bool:

@@ -35,7 +35,7 @@ from ..rows.cells import Cell, measure
 MAX_COLUMN_WIDTH = 48
 
 
-RowOf = Callable[[Hashable], tuple[Cell, ...]]
+RowOf = Callable[[Any], tuple[Cell, ...]]  # (a row key of the caller's type)
 
 
 class _RowsOfSource(Mapping[Hashable, tuple[Cell, ...]]):
