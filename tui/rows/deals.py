@@ -139,9 +139,9 @@ def deal_row(fixed: tuple[T, ...], dated: tuple[T, ...]) -> tuple[T, ...]:
     return (fixed[0], *dated[:6], fixed[1], fixed[2], dated[6], fixed[3])
 
 
-# deal id -> (deal, its provider, fixed cells, their widths, filter text): what a new as-of date
+# deal id -> (deal, its provider, its fixed cells' widths, filter text): what a new as-of date
 # does not change, kept while the deal and its provider are the same objects
-FixedEntry = tuple[Deal, Provider | None, tuple[Cell, ...], tuple[int, ...], str]
+FixedEntry = tuple[Deal, Provider | None, tuple[int, ...], str]
 
 
 # id -> (state, its fixed entry, the row's cell widths)
@@ -156,14 +156,14 @@ class DealRows:
 
     Built by `build_deal_rows` without touching any widget, so the load worker can build them
     off the UI thread; the pane only filters and shows them. A row's cells are made when the
-    table draws it (`row`): only their widths are kept for every deal (bench/README.md, "rows
-    made when drawn": the cells of 10,000 rows held 2.2 KB a deal)."""
+    table draws it (`row`): only their widths and the filter text are kept for every deal
+    (bench/README.md, "rows made when drawn": the cells of 10,000 rows held 2.2 KB a deal)."""
 
     def __init__(self, evaluation: Evaluation, built: dict[str, DealEntry], names: tuple[list[Any], list[Any]]) -> None:
         self.evaluation = evaluation
         self.built = built
         self.names = names  # the providers and facilities the rows were built with
-        self.fixed: dict[str, FixedEntry] = {}  # the cells a new as-of date does not change
+        self.fixed: dict[str, FixedEntry] = {}  # what a new as-of date does not change
         self._orders: dict[int, list[str]] = {}  # sort index -> ids, ascending
         self._made: dict[str, tuple[Cell, ...]] = {}
         self._all_widths: list[int] | None = None
@@ -175,7 +175,7 @@ class DealRows:
             if len(self._made) > MADE_ROWS_KEPT:
                 self._made.clear()
             state, fixed, _ = self.built[ident]
-            made = self._made[ident] = deal_row(fixed[2], dated_cells(state, self.evaluation.as_of))
+            made = self._made[ident] = deal_row(fixed_cells(state, fixed[1]), dated_cells(state, self.evaluation.as_of))
         return made
 
     def column_widths(self, idents: list[str] | None = None) -> list[int]:
@@ -209,7 +209,7 @@ class DealRows:
             return None
         built = self.built
         kept = frozenset(ident for ident, entry in built.items()
-                         if deal_filter.keeps(entry[0], portfolio, entry[1][4]))
+                         if deal_filter.keeps(entry[0], portfolio, entry[1][3]))
         return None if len(kept) == len(built) else kept
 
     def ids(self, sort_index: int, kept: frozenset[str] | None, descending: bool = False) -> list[str]:
@@ -238,8 +238,7 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
         provider = portfolio.providers.get(s.deal.provider)
         kept = fixed_before.get(ident)
         if kept is None or kept[0] is not s.deal or kept[1] is not provider:
-            cells = fixed_cells(s, provider)
-            kept = (s.deal, provider, cells, measure(cells), haystack(s, portfolio))
+            kept = (s.deal, provider, measure(fixed_cells(s, provider)), haystack(s, portfolio))
         fixed[ident] = kept
         entry = reuse.get(ident)
         if entry is not None and entry[0] is s:
@@ -250,7 +249,7 @@ def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | N
             # and, when it moves with the date, the exit if notice today change.
             built[ident] = (s, kept, _shifted_widths(entry[2], s))
             continue
-        built[ident] = (s, kept, deal_row(kept[3], measure(dated_cells(s, ev.as_of))))
+        built[ident] = (s, kept, deal_row(kept[2], measure(dated_cells(s, ev.as_of))))
     rows = DealRows(ev, built, names)
     rows.fixed = fixed
     if previous is not None:
