@@ -21,6 +21,7 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from sys import intern
 from typing import Any
 
 from ..dates import Duration
@@ -79,6 +80,8 @@ def _obj(cls: type[Any], **codecs: Codec | None) -> Codec:
     in place (like `dataclasses` makes `__init__`): a loop over the fields per object made
     decoding twice as slow. The source is built from our own field names only."""
     names = _FIELDS[cls]
+    if set(codecs) - set(names):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(codecs) - set(names))}")
     order = [codecs.get(name) for name in names]
     count = len(names)
 
@@ -146,29 +149,45 @@ def _any_decode(x: Any) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
+def _text(x: Any) -> Any:
+    # Interned as the loader interns text values (values.text): names, ids, references and
+    # paths repeat across thousands of entities (bench/README.md, "kept strings").
+    return intern(x) if isinstance(x, str) else x
+
+
+def _models(x: Any) -> dict[str, int]:
+    if not isinstance(x, dict):
+        raise ValueError("not a mapping of models")
+    return {intern(model): n for model, n in x.items()}
+
+
 ANY: Codec = (_any_encode, _any_decode)
+TEXT: Codec = (lambda x: x, _text)
+TEXTS: Codec = (lambda x: x, lambda xs: [_text(x) for x in _array(xs)])
+MODELS: Codec = (lambda x: x, _models)
 DATE: Codec = (date.isoformat, date.fromisoformat)
 DECIMAL: Codec = (str, Decimal)
-LOC = _opt(_obj(Loc))
+LOC = _opt(_obj(Loc, path=TEXT))
 DURATION = _obj(Duration)
 RATE = _obj(Rate, per_year=DECIMAL, amount=DECIMAL)
-CLAIMS = _list(_obj(Claim, value=ANY, loc=_obj(Loc)))
-PROBLEMS = _tuple(_obj(Problem))
+CLAIMS = _list(_obj(Claim, field=TEXT, value=ANY, source=TEXT, loc=_obj(Loc, path=TEXT)))
+PROBLEMS = _tuple(_obj(Problem, path=TEXT))
 ENTITIES: dict[str, Codec] = {
-    "sources": _obj(Source, date=_opt(DATE), loc=LOC),
-    "providers": _obj(Provider, revenue=_opt(RATE), claims=CLAIMS, loc=LOC),
-    "facilities": _obj(Facility, power_mw=_opt(DECIMAL), status=_opt(_enum(FacilityStatus)), claims=CLAIMS,
-                       loc=LOC),
+    "sources": _obj(Source, id=TEXT, date=_opt(DATE), kind=TEXT, loc=LOC),
+    "providers": _obj(Provider, id=TEXT, revenue=_opt(RATE), source=TEXT, claims=CLAIMS, loc=LOC),
+    "facilities": _obj(Facility, id=TEXT, operator=TEXT, power_mw=_opt(DECIMAL), accelerators=MODELS,
+                       status=_opt(_enum(FacilityStatus)), source=TEXT, claims=CLAIMS, loc=LOC),
     "deals": _obj(
-        Deal, start=DATE, signed=_opt(DATE), end=_opt(DATE), renewal=_opt(DURATION), commitment=_opt(RATE),
-        total_value=_opt(_obj(Money, amount=DECIMAL)),
-        notice=_opt(_obj(Notice, period=DURATION, parties=_enum(Parties), not_before=ANY, effect=_enum(Effect))),
-        notices=_list(_obj(ServedNotice, by=_enum(Party), given=DATE, loc=LOC)),
-        capacity=_list(_obj(CapacityLine, share=_opt(DECIMAL), power_mw=DECIMAL, start=_opt(DATE),
-                            until=_opt(DATE), loc=LOC)),
-        claims=CLAIMS, loc=LOC),
+        Deal, id=TEXT, buyer=TEXT, provider=TEXT, start=DATE, signed=_opt(DATE), end=_opt(DATE),
+        renewal=_opt(DURATION), commitment=_opt(RATE), total_value=_opt(_obj(Money, amount=DECIMAL)),
+        notice=_opt(_obj(Notice, period=DURATION, parties=_enum(Parties), not_before=ANY, effect=_enum(Effect),
+                         calendar=TEXT, source=TEXT)),
+        notices=_list(_obj(ServedNotice, by=_enum(Party), given=DATE, source=TEXT, loc=LOC)),
+        capacity=_list(_obj(CapacityLine, facility=TEXT, share=_opt(DECIMAL), accelerators=MODELS,
+                            power_mw=DECIMAL, start=_opt(DATE), until=_opt(DATE), source=TEXT, loc=LOC)),
+        tags=TEXTS, source=TEXT, claims=CLAIMS, loc=LOC, calendar=TEXT),
 }
-REFS: Codec = (list, lambda refs: tuple(tuple(_array(ref)) for ref in _array(refs)))
+REFS: Codec = (list, lambda refs: tuple(tuple(_text(part) for part in _array(ref)) for ref in _array(refs)))
 SECTION = _opt(_obj(SettingsSection, settings=_obj(Settings, side=_enum(Party)), errors=PROBLEMS,
                     warnings=PROBLEMS))
 
@@ -180,8 +199,10 @@ def _encode_definition(d: Definition) -> list[Any]:
 
 def _decode_definition(x: Any) -> Definition:
     kind, ident, line, col, entity, errors, warnings, refs = x
-    return Definition(kind, ident, line, col, None if entity is None else ENTITIES[kind][1](entity),
-                      PROBLEMS[1](errors), PROBLEMS[1](warnings), REFS[1](refs))
+    made = None if entity is None else ENTITIES[kind][1](entity)
+    ident = made.id if made is not None and made.id == ident else intern(ident)  # (one string, as loaded)
+    return Definition(intern(kind), ident, line, col, made, PROBLEMS[1](errors), PROBLEMS[1](warnings),
+                      REFS[1](refs))
 
 
 UNIT = _obj(FileUnit, digest=(bytes.hex, bytes.fromhex), settings_key=ANY, section=SECTION, errors=PROBLEMS,
