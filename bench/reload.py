@@ -3,7 +3,7 @@
     python bench/reload.py [--writes 15] [--reloads 2000]
 
 1. File write → updated screen: dealmon runs on a copy of the example in a real 80x24
-   pseudo-terminal; each write renames a buyer to a fresh marker and the time until the marker
+   pseudo-terminal; each write moves a deal's end to a fresh date and the time until that date
    is in the terminal output is taken (median). Target (issue #4): <= 300 ms.
 2. Memory over many reloads: the app runs headless in this process; RSS is read after 10
    reloads and after --reloads reloads of the example. Target: growth <= 10%.
@@ -46,10 +46,12 @@ def write_to_screen(writes: int) -> list[float]:
             app.wait_for(b"anthropic-spacex")
             time.sleep(1.0)  # the watcher is up
             for i in range(writes):
-                marker = f"Wq{i}x"
+                # A new end date for google-spacex: its "ends" countdown shows it at 80x24 (the
+                # buyer, the marker before, is in a column off screen at that width).
+                marker = f"2029-{i % 12 + 1:02d}-{i // 12 + 10:02d}"
                 started = time.perf_counter()
                 with open(deals, "w", encoding="utf-8") as fh:
-                    fh.write(original.replace("buyer: Google", f"buyer: {marker}"))
+                    fh.write(original.replace("end: 2029-06-30", f"end: {marker}"))
                 app.wait_for(marker.encode())
                 times.append(time.perf_counter() - started)
                 time.sleep(0.3)
