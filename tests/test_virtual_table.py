@@ -68,3 +68,32 @@ async def test_text_cells_are_shown_literally():
         assert "[bold]Space[/]X" in line and "[@click=app.quit]" in line
         await pilot.click(VirtualTable, offset=(20, 1))
         assert app.is_running
+
+
+async def test_a_source_makes_only_the_rows_drawn():
+    """`show_source`: keys, a row maker and the columns' widths; a row is made when drawn, and
+    the same source is not shown again."""
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        data = rows(10_000)
+        made = []
+
+        def row_of(key):
+            made.append(key)
+            return data[key]
+        table.show_source(list(data), row_of, [6, 3], source="v1")
+        table.focus()
+        await pilot.pause()
+        assert table.row_count == 10_000 and 0 < len(set(made)) <= 12
+        assert table.column_widths == (7, 7)  # max(label, widest cell) + its gap
+        assert [str(c) for c in table.get_row_at(0)] == ["r00000", "0"]
+        await pilot.press("end")
+        assert table.cursor_key == "r09999" and "r09999" in made
+        refreshed = []
+        original = table.refresh
+        table.refresh = lambda *a, **k: (refreshed.append(1), original(*a, **k))[1]
+        table.show_source(list(data), row_of, [6, 3], source="v1")
+        assert refreshed == []  # the same source: nothing to repaint
+        table.show_source(list(data)[:10], row_of, [6, 3], source="v2")
+        assert table.row_count == 10 and table.cursor_key == "r00009"  # its neighbour
