@@ -106,6 +106,21 @@ async def test_filter_and_clear(example):
         assert [r[0] for r in table_rows(app, "deal-table")] == ["anthropic-spacex"]
 
 
+async def test_the_rows_a_filter_keeps_stay_in_sight_at_80x24(example):
+    """The filter line takes one line of the deal terms pane, not its rows (a bordered box of
+    three lines hid every row at 80x24)."""
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", "a", "n", "t")
+        table = app.query_one("#deal-table")
+        assert app.query_one("#deal-filter", Input).size.height == 1
+        # The lines left for the header and rows, below which the horizontal scrollbar sits
+        # (the columns are wider than 80): the header and the row kept.
+        assert table.scrollable_content_region.height >= 2
+        assert "anthropic-spacex" in "".join(segment.text for segment in table.render_line(1))
+
+
 async def test_sort_cycles_columns(tmp_path):
     body = deal_yaml("start: 2026-01-01\ncommitment: 1M/month")
     body += "  a:\n    buyer: Zed\n    provider: p\n    start: 2026-01-01\n    commitment: 9M/month\n"
