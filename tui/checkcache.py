@@ -9,12 +9,13 @@ made for, and counts only on that same day. `DEALMON_NO_CACHE=1` turns it off.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import IO, Any
 
 from . import __version__
 from .core.clock import local_zone_name, today, valid_zone
@@ -31,18 +32,44 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> str | None:
     if environ.get("DEALMON_NO_CACHE"):
         return None
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "dealmon")
+    return private_dir(os.path.join(base, "dealmon"))
+
+
+def private_dir(path: str) -> str | None:
+    """`path`, created 0700 if missing; None when it cannot be made, is not a directory, is not
+    the user's own, or others could write in it (and plant entries): then do without."""
     try:
         os.makedirs(path, mode=0o700, exist_ok=True)
         st = os.lstat(path)
     except OSError:
         return None
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-        return None  # not ours, or others could plant entries: do without
+        return None
     return path
 
 
-def _code_fingerprint() -> list[list[Any]]:
+def write_entry(directory: str, name: str, write: Callable[[IO[str]], None], max_entries: int) -> None:
+    """Write the entry `name` in `directory` whole or not at all (a private temporary file,
+    0600, renamed into place), then remove the oldest entries beyond `max_entries`. A cache
+    that cannot be written is no cache, not an error."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+        os.replace(tmp, os.path.join(directory, name))
+        tmp = None
+        entries = sorted((e for e in os.scandir(directory) if e.name.endswith(".json")),
+                         key=lambda e: e.stat().st_mtime)
+        for old in entries[:-max_entries]:
+            os.unlink(old.path)
+    except (OSError, TypeError, ValueError):
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def code_fingerprint() -> list[list[Any]]:
     """The code that makes the output (stat of every module of the package, subpackages
     included): an edited or upgraded dealmon is a new key."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -60,7 +87,7 @@ def key(files_digest: str, options: dict[str, Any]) -> str:
     """`files_digest`: the watcher's snapshot digest (every file's path and content)."""
     hasher = content_hasher()
     hasher.update(json.dumps(
-        {"version": __version__, "code": _code_fingerprint(), "options": options, "files": files_digest,
+        {"version": __version__, "code": code_fingerprint(), "options": options, "files": files_digest,
          "zone": local_zone_name(), "tz": os.environ.get("TZ", "")}, sort_keys=True).encode())
     return str(hasher.hexdigest())
 
@@ -87,14 +114,4 @@ def _sound(entry: Any) -> bool:
 
 
 def store(directory: str, entry_key: str, entry: dict[str, Any]) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp: mode 0600
-            json.dump(entry, fh)
-        os.replace(tmp, os.path.join(directory, entry_key + ".json"))
-        entries = sorted((e for e in os.scandir(directory) if e.name.endswith(".json")),
-                         key=lambda e: e.stat().st_mtime)
-        for old in entries[:-MAX_ENTRIES]:
-            os.unlink(old.path)
-    except OSError:
-        pass  # a cache that cannot be written is no cache, not an error
+    write_entry(directory, entry_key + ".json", lambda fh: json.dump(entry, fh), MAX_ENTRIES)

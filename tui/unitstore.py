@@ -11,18 +11,15 @@ reads a file again when they differ (as for a unit kept in memory).
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from . import __version__
-from .checkcache import _code_fingerprint, cache_dir
+from .checkcache import cache_dir, code_fingerprint, private_dir, write_entry
 from .core.files import Refused, read_file
 from .core.hashing import content_hasher
 from .core.loader import MAX_FILE_BYTES, LoadCache
@@ -50,7 +47,7 @@ def _codec() -> ModuleType:
 @cache
 def _code_key() -> str:
     """The format, version and code: computed once per process (it stats every module)."""
-    return json.dumps([_codec().FORMAT, __version__, _code_fingerprint()])
+    return json.dumps([_codec().FORMAT, __version__, code_fingerprint()])
 
 
 class UnitStore:
@@ -63,27 +60,19 @@ class UnitStore:
     def open(cls, environ: Mapping[str, str] | None = None) -> UnitStore | None:
         """The user's store; None when caching is off or the directory is not safe."""
         base = cache_dir(environ)
-        if base is None:
-            return None
-        path = os.path.join(base, "units")
-        try:
-            os.makedirs(path, mode=0o700, exist_ok=True)
-            st = os.lstat(path)
-        except OSError:
-            return None
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return None
-        return cls(path)
+        path = private_dir(os.path.join(base, "units")) if base is not None else None
+        return cls(path) if path is not None else None
 
-    def _entry(self, path: str, digest: bytes) -> str:
+    @staticmethod
+    def _entry_name(path: str, digest: bytes) -> str:
         hasher = content_hasher()
         hasher.update(json.dumps([_code_key(), path, digest.hex()]).encode("utf-8", "surrogateescape"))
-        return os.path.join(self.directory, str(hasher.hexdigest()) + ".json")
+        return str(hasher.hexdigest()) + ".json"
 
     def fetch(self, path: str, digest: bytes) -> FileUnit | None:
         """The unit of file `path` with content hash `digest`, when stored and sound."""
         try:
-            lines = io.BytesIO(read_file(self._entry(path, digest), MAX_ENTRY_BYTES))
+            lines = io.BytesIO(read_file(os.path.join(self.directory, self._entry_name(path, digest)), MAX_ENTRY_BYTES))
             head = json.loads(next(lines))
         except (Refused, ValueError, RecursionError, StopIteration):
             return None
@@ -100,23 +89,11 @@ class UnitStore:
         """Store `unit` as file `path`'s; a store that cannot be written is no store, not an error.
 
         An entry is JSON lines: `{"path": ...}`, then the unit (see `codec.encode_unit`)."""
-        tmp = None
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp: 0600
-                fh.write(json.dumps({"path": path}) + "\n")
-                for line in _codec().encode_unit(unit):
-                    fh.write(line + "\n")
-            os.replace(tmp, self._entry(path, unit.digest))
-            tmp = None
-            entries = sorted((e for e in os.scandir(self.directory) if e.name.endswith(".json")),
-                             key=lambda e: e.stat().st_mtime)
-            for old in entries[:-MAX_ENTRIES]:
-                os.unlink(old.path)
-        except (OSError, TypeError, ValueError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        def write(fh: IO[str]) -> None:
+            fh.write(json.dumps({"path": path}) + "\n")
+            for line in _codec().encode_unit(unit):
+                fh.write(line + "\n")
+        write_entry(self.directory, self._entry_name(path, unit.digest), write, MAX_ENTRIES)
 
 
 @without_gc
