@@ -152,9 +152,8 @@ class Evaluation:
     events: list[Event]  # all deals, date order, then kind, then deal id
     capacity: Capacity
     warnings: list[Problem]  # warnings that depend on the as-of date
-    line_figures: LineMemo = field(default_factory=dict, repr=False)  # for the next evaluation: see _capacity
     terms: dict[str, _Terms] = field(default_factory=dict, repr=False)  # each deal's date math, for the next
-    sums: _Sums | None = field(default=None, repr=False)  # the capacity sums, for the next
+    sums: _Sums | None = field(default=None, repr=False)  # the capacity sums and line figures, for the next
 
 
 def level_of(days_left: int, settings: Settings) -> Band:
@@ -560,15 +559,17 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     events = sorted((e for s in states.values() for e in s.events), key=_EVENT_ORDER)
     dates = timeline_dates(as_of)
     sums = previous.sums if previous is not None and same_settings else None
-    if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:] and len(states) == len(before):
-        sums = sums.moved_to(as_of, dates, previous.as_of if previous is not None else as_of, moved)
+    # (the same portfolio object: the same deals, each in `before`)
+    if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:]:
+        sums = sums.moved_to(as_of, dates, moved)
     else:
-        sums = _Sums(portfolio, as_of, dates, previous.line_figures if previous is not None else {}, carry)
+        memo = previous.sums.line_figures if previous is not None and previous.sums is not None else {}
+        sums = _Sums(portfolio, dates, memo, carry)
         for state in states.values():
-            sums.add(state, as_of, 1)
+            sums.add(state, as_of, 1, dates)
     capacity, warnings = sums.capacity(as_of)
     warnings += [w for s in states.values() if s.deal.calendar is not None for w in _calendar_warning(s)]
-    return Evaluation(as_of, settings, states, events, capacity, warnings, sums.line_figures, terms, sums)
+    return Evaluation(as_of, settings, states, events, capacity, warnings, terms, sums)
 
 
 def uses_business_days(deal: Deal) -> bool:
@@ -603,11 +604,10 @@ class _Sums:
     Counts say which providers, currencies and facilities are present, so that the result is
     exactly what summing every deal afresh gives (a property test checks it)."""
 
-    def __init__(self, portfolio: Portfolio, T: date, dates: list[date], memo: LineMemo,
-                 carry: bool = True) -> None:
+    def __init__(self, portfolio: Portfolio, dates: list[date], memo: LineMemo, carry: bool = True) -> None:
         self.portfolio = portfolio
         self.carry = carry  # keep each line's figures for the next evaluation
-        self.dates = dates
+        self.dates = dates  # the timeline's: T, then the first of each month
         self.memo = memo  # line figures of the previous evaluation, reused while unchanged
         self.line_figures: LineMemo = {}
         self.in_force: dict[str, int] = {}  # provider -> its deals in force at T
@@ -618,9 +618,9 @@ class _Sums:
         self.at_risk = Figures()
         self.deltas = [Figures() for _ in dates]  # the timeline as a difference array
 
-    def moved_to(self, T: date, dates: list[date], T_before: date,
-                 moved: list[tuple[DealState, DealState]]) -> _Sums:
-        """These sums (of `T_before`) on `T`: a copy with each moved deal taken out and put back."""
+    def moved_to(self, T: date, dates: list[date], moved: list[tuple[DealState, DealState]]) -> _Sums:
+        """These sums on `T` (whose timeline `dates` differ from these sums' in the first date,
+        T, at most): a copy with each moved deal taken out as it was and put back as it is."""
         new = _Sums.__new__(_Sums)
         new.portfolio, new.dates, new.memo, new.carry = self.portfolio, dates, self.line_figures, self.carry
         new.line_figures = self.line_figures
@@ -630,12 +630,9 @@ class _Sums:
         new.facilities = {fid: [entry[0].copy(), entry[1]] for fid, entry in self.facilities.items()}
         new.ending, new.at_risk = self.ending.copy(), self.at_risk.copy()
         new.deltas = [f.copy() for f in self.deltas]
-        old_dates = new.dates
         for old, now in moved:
-            new.dates = self.dates  # (the first timeline date is the old T)
-            new.add(old, T_before, -1)
-            new.dates = old_dates
-            new.add(now, T, 1)
+            new.add(old, self.dates[0], -1, self.dates)
+            new.add(now, T, 1, dates)
         return new
 
     def figures_of(self, line: CapacityLine) -> Figures:
@@ -651,8 +648,9 @@ class _Sums:
             self.line_figures[id(line)] = known
         return known[2]
 
-    def add(self, state: DealState, T: date, sign: int) -> None:
-        """Add (sign 1) or take out (-1) the share of `state`, the deal on `T`."""
+    def add(self, state: DealState, T: date, sign: int, dates: list[date]) -> None:
+        """Add (sign 1) or take out (-1) the share of `state`, the deal on `T`, whose timeline
+        `dates` place its lines' spans."""
         deal = state.deal
         pid = deal.provider
         if state.in_force(T):
@@ -663,7 +661,7 @@ class _Sums:
                 entry[0] += sign * c.per_year
                 entry[1] += sign
         exit_date = state.exit_date
-        dates, deltas = self.dates, self.deltas
+        deltas = self.deltas
         for line in deal.capacity:
             fig = self.figures_of(line)
             # The line counts on D when the deal is in force and D is within [from, until].
