@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from tui.rows.cells import measure
 from tui.widgets.virtual_table import VirtualTable
 
 
 def rows(n: int, prefix: str = "r") -> dict[str, tuple[tuple[str, str], ...]]:
     return {f"{prefix}{i:05d}": ((f"{prefix}{i:05d}", ""), (f"{i * 7 % 1000}", "")) for i in range(n)}
+
+
+def show(table: VirtualTable, data: dict, order: list | None = None) -> None:
+    """Show the rows `data` (in `order`, else as given), with widths measured from them."""
+    keys = list(data) if order is None else order
+    made = [measure(data[key]) for key in keys]
+    widths = [max((w[i] for w in made), default=0) for i in range(2)]
+    table.show_source(keys, data.__getitem__, widths, source=None)
 
 
 class TableApp(App):
@@ -29,7 +38,7 @@ async def test_ten_thousand_rows_render_only_the_visible_lines():
         drawn = []
         original = table.render_line
         table.render_line = lambda y: (drawn.append(y), original(y))[1]
-        table.show_rows(rows(10_000))
+        show(table, rows(10_000))
         table.focus()
         await pilot.pause()
         assert table.row_count == 10_000
@@ -46,15 +55,15 @@ async def test_cursor_follows_its_key_and_falls_to_a_neighbour():
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(VirtualTable)
         data = rows(5)
-        table.show_rows(data)
+        show(table, data)
         table.focus()
         await pilot.press("down", "down")
         assert table.cursor_key == "r00002"
         more = {"a": (("a", ""), ("1", "")), **data}  # a row added above
-        table.show_rows(more, sort_key=lambda k: k)
+        show(table, more, sorted(more))
         assert table.cursor_key == "r00002" and table.cursor_row == 3
         del more["r00002"]  # the selected row goes away
-        table.show_rows(more, sort_key=lambda k: k)
+        show(table, more, sorted(more))
         assert table.cursor_key == "r00003" and table.cursor_row == 3
 
 
@@ -62,7 +71,7 @@ async def test_text_cells_are_shown_literally():
     app = TableApp()
     async with app.run_test(size=(60, 6)) as pilot:
         table = app.query_one(VirtualTable)
-        table.show_rows({"x": (("[bold]Space[/]X", "bold"), ("[@click=app.quit]", ""))})
+        show(table, {"x": (("[bold]Space[/]X", "bold"), ("[@click=app.quit]", ""))})
         await pilot.pause()
         line = "".join(seg.text for seg in table.render_line(1))
         assert "[bold]Space[/]X" in line and "[@click=app.quit]" in line

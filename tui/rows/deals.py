@@ -217,11 +217,6 @@ class DealRows:
         order = self.order(sort_index, descending)
         return order if kept is None else [ident for ident in order if ident in kept]
 
-    def matching(self, sort_index: int, kept: frozenset[str] | None,
-                 descending: bool = False) -> dict[str, tuple[Cell, ...]]:
-        """The rows of the deals in `kept` (None: every deal), in sort order, made now."""
-        return {ident: self.row(ident) for ident in self.ids(sort_index, kept, descending)}
-
 
 def build_deal_rows(ev: Evaluation, portfolio: Portfolio, previous: DealRows | None,
                     sort_index: int = 0) -> DealRows:

@@ -79,15 +79,6 @@ class EventRows:
         left = max(len(fmt.days(events[keys[0]].days_left)), len(fmt.days(events[keys[-1]].days_left)))
         return [day_width, left, max(len(level.label) for level in levels), label_width]
 
-    @property
-    def rows(self) -> dict[EventKey, tuple[Cell, ...]]:
-        """Every row with its full label, made now (for tests and small portfolios)."""
-        return {key: self.row(key) for key in self.events}
-
-    @property
-    def short_rows(self) -> dict[EventKey, tuple[Cell, ...]]:
-        return {key: self.row(key, short=True) for key in self.events}
-
     def asks(self, key: EventKey) -> str:
         """What the event `key` asks of the user (SPEC §3), made when asked: only the event under
         the cursor is ever shown, and making all of them cost 0.13 s at 10,000 deals."""

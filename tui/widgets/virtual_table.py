@@ -1,10 +1,9 @@
 """A read-only table on Textual's line API: rows are rendered only when on screen.
 
 Textual's DataTable materialises every row (bench/README.md: "virtual table"). Here
-`show_rows()` only stores the rows, and `show_source()` not even that: it takes the row keys,
-a function that makes a row and the columns' widths, so that a row is made only when drawn
-(bench/README.md: "rows made when drawn"); `render_line()` draws the few that are visible, so
-10,000 or 100,000 rows cost the same to show. Updates keep
+`show_source()` takes the row keys, a function that makes a row and the columns' widths, so
+that a row is made only when drawn (bench/README.md: "rows made when drawn"); `render_line()`
+draws the few that are visible, so 10,000 or 100,000 rows cost the same to show. Updates keep
 the cursor on its row key (even when rows around it come and go) and the scroll position, and
 repaint only when something changed.
 
@@ -14,8 +13,6 @@ parsed as markup; columns may be right-aligned.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from operator import itemgetter
-from types import MappingProxyType
 from typing import Any
 
 from rich.cells import cell_len
@@ -30,7 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..rows.cells import Cell, measure
+from ..rows.cells import Cell
 
 MAX_COLUMN_WIDTH = 48
 
@@ -64,7 +61,8 @@ class _RowsOfSource(Mapping[Hashable, tuple[Cell, ...]]):
 
 
 class VirtualTable(ScrollView, can_focus=True):
-    """`show_rows(rows)` makes the table hold exactly `rows` (key -> cells), in that order.
+    """`show_source(keys, row_of, widths, source)` makes the table hold exactly the rows of
+    `keys`, in that order, each made by `row_of` when drawn.
 
     `columns`: (key, label) or (key, label, "right") for a right-aligned column."""
 
@@ -110,8 +108,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = columns
         self._labels = [column[1] for column in columns]
         self._right = [len(column) > 2 and column[2] == "right" for column in columns]
-        self._cells: dict[Hashable, tuple[Cell, ...]] | None = {}  # None: the rows come from a source
-        self._row_of: RowOf = self._cells.__getitem__
+        self._row_of: RowOf = {}.__getitem__
         self._source: object = None  # what `show_source` was last given, to skip showing it again
         self._order: list[Hashable] = []
         self._widths = [cell_len(label) + 1 for label in self._labels]
@@ -139,10 +136,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def rows(self) -> Mapping[Hashable, tuple[Cell, ...]]:
-        """The rows held (key -> cells), in display order (read-only)."""
-        if self._cells is None:
-            return _RowsOfSource(self._order, self._row_of)
-        return MappingProxyType(self._cells)
+        """The rows held (key -> cells), in display order (read-only; each made when read)."""
+        return _RowsOfSource(self._order, self._row_of)
 
     @property
     def column_widths(self) -> tuple[int, ...]:
@@ -156,48 +151,28 @@ class VirtualTable(ScrollView, can_focus=True):
     def cursor_key(self) -> Hashable | None:
         return self._order[self.cursor_row] if 0 <= self.cursor_row < len(self._order) else None
 
-    def show_rows(self, rows: Mapping[Any, tuple[Cell, ...]],
-                  sort_key: Callable[[Hashable], Any] | None = None,
-                  widths: Mapping[Any, tuple[int, ...]] | None = None) -> None:
-        """Hold exactly `rows`. `widths`: each row's cell widths (see `measure`) when the
-        caller has them already (built off the UI thread); else they are measured here."""
-        order = list(rows) if sort_key is None else sorted(rows, key=sort_key)
-        cells = self._cells
-        if cells is not None and order == self._order and all(
-                rows[k] is cells.get(k) or rows[k] == cells.get(k) for k in order):
-            return  # nothing changed: nothing is repainted
-        # The panes pass widths measured with their rows (and kept with them across reloads).
-        row_widths = [measure(rows[key]) if widths is None else widths[key] for key in order]
-        content = [0] * len(self._labels)
-        if row_widths:
-            content = [max(map(itemgetter(i), row_widths)) for i in range(len(content))]
-        self._cells = dict(rows)
-        self._show(order, self._cells.__getitem__, content, None)
-
     def show_source(self, order: Sequence[Hashable], row_of: RowOf, widths: Sequence[int], source: object) -> None:
         """Hold the rows `order` (keys, in display order), each made by `row_of` when drawn.
+        The cursor stays on its row's key; when that row went away, its neighbour takes it.
 
         Args:
             widths: each column's widest cell (terminal cells) over those rows.
             source: what the rows are made from (compared by equality): the same source as
-                last time is not shown again.
+                last time is not shown again (nothing is repainted); None: always shown.
         """
-        if self._cells is None and source is not None and source == self._source:
+        if source is not None and source == self._source:
             return
-        self._cells = None
-        self._show(list(order), row_of, widths, source)
-
-    def _show(self, order: list[Hashable], row_of: RowOf, content: Sequence[int], source: object) -> None:
         selected, index = self.cursor_key, self.cursor_row
-        self._order, self._row_of, self._source = order, row_of, source
+        self._order, self._row_of, self._source = list(order), row_of, source
         self._widths = [min(max(cell_len(label), w) + 1, MAX_COLUMN_WIDTH)
-                        for label, w in zip(self._labels, content, strict=True)]
+                        for label, w in zip(self._labels, widths, strict=True)]
         self._line_cache.clear()
-        self.virtual_size = Size(sum(self._widths) + 1, len(order) + 1)  # +1: the header line
+        self.virtual_size = Size(sum(self._widths) + 1, len(self._order) + 1)  # +1: the header line
+        last = max(len(self._order) - 1, 0)
         try:
-            self.cursor_row = order.index(selected) if selected is not None else min(index, max(len(order) - 1, 0))
+            self.cursor_row = self._order.index(selected) if selected is not None else min(index, last)
         except ValueError:  # the selected row went away: its neighbour takes the cursor
-            self.cursor_row = min(index, max(len(order) - 1, 0))
+            self.cursor_row = min(index, last)
         self.refresh()
 
     # --- rendering ---------------------------------------------------------------------------
