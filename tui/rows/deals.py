@@ -125,13 +125,24 @@ def dated_cells(s: DealState, as_of: date) -> tuple[Cell, ...]:
     nxt = s.next_event
     return (
         table_cell(f"{nxt.kind.short} {fmt.day(nxt.date)}" if nxt else "—"),
-        (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", ""),
+        left_cell(s),
         disputed(exit_right_text(s, as_of), any(f == "notice.not_before" for f in s.disputed)),
-        table_cell(fmt.day(s.earliest_exit_if_notice_today)),
+        exit_if_cell(s),
         table_cell(fmt.day(s.exit_date)),
         table_cell(s.status.label, STATUS_STYLE[s.status]),
         disputed(term_text(s), any(f in s.disputed for f in ("start", "end", "renewal"))),
     )
+
+
+def left_cell(s: DealState) -> Cell:
+    """Days left until the next event, in its band's style."""
+    nxt = s.next_event
+    return (fmt.days(nxt.days_left), BAND_STYLE[nxt.level]) if nxt else ("—", "")
+
+
+def exit_if_cell(s: DealState) -> Cell:
+    """The exit if notice were given on the as-of date."""
+    return table_cell(fmt.day(s.earliest_exit_if_notice_today))
 
 
 def deal_row(fixed: tuple[T, ...], dated: tuple[T, ...]) -> tuple[T, ...]:
@@ -258,10 +269,10 @@ _LEFT, _EXIT_IF = SORTS.index("left"), SORTS.index("exit_if")  # their places in
 
 
 def _shifted_widths(widths: tuple[int, ...], s: DealState) -> tuple[int, ...]:
-    """The cell widths of an earlier state's row with the same `Steady`, for the state `s`."""
-    nxt = s.next_event
-    left = len(fmt.days(nxt.days_left)) if nxt else 1
-    exit_if = len(fmt.day(s.earliest_exit_if_notice_today)) if s.steady and s.steady.daily else widths[_EXIT_IF]
+    """The cell widths of an earlier state's row with the same `Steady`, for the state `s`:
+    only the days left and, when it moves daily, the exit if notice today differ."""
+    (left,) = measure((left_cell(s),))
+    exit_if = measure((exit_if_cell(s),))[0] if s.steady and s.steady.daily else widths[_EXIT_IF]
     return (*widths[:_LEFT], left, *widths[_LEFT + 1:_EXIT_IF], exit_if, *widths[_EXIT_IF + 1:])
 
 
