@@ -85,6 +85,22 @@ async def test_three_panes_at_80x24(example):
         assert app.query_one("#deal-table").region.height >= 5
 
 
+async def test_what_the_next_event_asks_is_read_whole_at_80x24(example):
+    """The ask under the countdowns wraps to two lines at 80x24 (one line cut it after "(90 d"),
+    and the capacity pane still shows the totals, ending and at risk."""
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        asks = app.query_one("#event-asks")
+        text = ("google-spacex, 2027-01-01: from this day either party may give notice (90 days; earliest exit "
+                "2027-04-01)")
+        assert text_of(asks) == text
+        assert asks.region.height == 2 and len(text) <= 2 * (asks.region.width - 2)
+        assert app.query_one("#capacity-totals").region.height == 4
+        assert app.query_one("#capacity").region.bottom <= 23  # above the footer
+
+
 async def test_filter_and_clear(example):
     app = DealmonApp([example], now=Clock())
     async with app.run_test(size=(100, 30)) as pilot:
