@@ -26,7 +26,8 @@ def test_example_json_contract(capsys):
     assert [d["id"] for d in doc["deals"]] == ["anthropic-spacex", "google-spacex"]
     a = doc["deals"][0]
     assert set(a) == {"id", "buyer", "provider", "status", "commitment_per_year", "exit_right_from", "exit_date",
-                      "term_end", "notice_deadline", "earliest_exit_if_notice_today", "events", "disputed"}
+                      "term_end", "notice_deadline", "earliest_exit_if_notice_today", "events", "disputed",
+                      "capacity", "at_risk"}
     assert a["commitment_per_year"] == {"amount": "15000000000", "currency": "USD"}
     assert (a["status"], a["exit_right_from"], a["exit_date"], a["earliest_exit_if_notice_today"]) == \
         ("active", "2026-08-03", "2029-05-31", "2027-02-27")

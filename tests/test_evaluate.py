@@ -82,9 +82,12 @@ NOTICED = EXAMPLE_LIKE + "notices: [{by: provider, given: 2026-09-01}]\n"
 
 def test_counted_notice_after_period(tmp_path):
     _, s = state_of(tmp_path, NOTICED, T)
-    assert fields(s) == ("notice", date(2026, 8, 3), date(2026, 11, 30), date(2029, 5, 31), None, None)
+    # SPEC §2 correction: a term does not outlast the deal (it said 2029-05-31 before)
+    assert fields(s) == ("notice", date(2026, 8, 3), date(2026, 11, 30), date(2026, 11, 30), None, None)
     assert events(s) == [("exit", date(2026, 11, 30), 1, "critical")]
     assert why(s)["exit_date"] == "notice 2026-09-01 + 90 days = 2026-11-30 (notice by the provider)"
+    assert why(s)["term_end"] == ("the exit on notice 2026-11-30 comes before the term's end 2029-05-31: "
+                                  "a term does not outlast the deal")
 
 
 def test_exit_day_itself_is_in_force_and_the_day_after_ended(tmp_path):

@@ -40,7 +40,7 @@ def every_output(portfolio, as_of: date) -> None:
     """Evaluate and render through every output; raises whatever any of them raises."""
     ev = evaluate(portfolio, as_of)
     text_report(ev, "UTC", "x", True, 7, ev.warnings)
-    json.dumps(to_json(ev, "UTC", ev.warnings))
+    json.dumps(to_json(ev, "UTC", ev.warnings, portfolio.facilities))
     deal_rows = build_deal_rows(ev, portfolio, None, 0)
     for sort_index in range(6):
         deal_rows.order(sort_index)
@@ -115,7 +115,7 @@ def test_every_accepted_number_prints_in_every_output(tmp_path, field, data):
     every_output(result.portfolio, date(2026, 11, 29))
     # Round trips: the JSON's amounts are the exact values written.
     deal = result.portfolio.deals["d"]
-    doc = to_json(evaluate(result.portfolio, date(2026, 11, 29)), "UTC", [])
+    doc = to_json(evaluate(result.portfolio, date(2026, 11, 29)), "UTC", [], result.portfolio.facilities)
     assert Decimal(doc["deals"][0]["commitment_per_year"]["amount"]) == deal.commitment.per_year
     assert fmt.plain_decimal(deal.commitment.per_year) == doc["deals"][0]["commitment_per_year"]["amount"]
     facility = result.portfolio.facilities["f"]
@@ -144,7 +144,7 @@ def test_huge_power_prints_exactly(tmp_path):
     result = load([str(path)])
     assert result.ok, [str(e) for e in result.errors]
     ev = evaluate(result.portfolio, date(2026, 11, 29))
-    doc = to_json(ev, "UTC", [])
+    doc = to_json(ev, "UTC", [], result.portfolio.facilities)
     assert doc["capacity"]["power_mw"] == float(Decimal("9.99e29") + Decimal("9.5e29"))
     assert fmt.power(ev.capacity.totals.power_mw) == "1,949,000,000,000,000,000,000,000,000,000 MW"
     assert doc["capacity"]["commitment_per_year"] == {"USD": "328500000000000000000000000000000"}

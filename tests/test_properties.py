@@ -204,7 +204,8 @@ def test_a_date_move_equals_a_fresh_evaluation(tmp_path, text, first, steps):
             continue
         carried = evaluate(portfolio, day, previous)
         fresh = evaluate(portfolio, day, carry=step % 2 == 0)  # (as `check` does: nothing kept)
-        assert to_json(carried, "UTC", carried.warnings) == to_json(fresh, "UTC", fresh.warnings)
+        facilities = portfolio.facilities
+        assert to_json(carried, "UTC", carried.warnings, facilities) == to_json(fresh, "UTC", fresh.warnings, facilities)
         for ident, b in fresh.deals.items():
             a = carried.deals[ident]
             assert (a.at_risk, a.ending, a.other_side_can_end, a.counted_notice) == (

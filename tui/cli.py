@@ -41,6 +41,9 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="evaluate as of this date (default: today)")
     p.add_argument("--within", type=_days, metavar="DAYS",
                    help="exit 1 when an event is this many days away or fewer (default: critical_days)")
+    p.add_argument("--assume", action="append", default=[], metavar="A",
+                   help="what if: notice:DEAL:DATE[:PARTY] (a notice served on DATE; PARTY defaults to "
+                        "settings.side) or source:SOURCE (SOURCE's claims are right); repeatable, applied in order")
     p.add_argument("--format", choices=("text", "json"), default="text")
     return p
 

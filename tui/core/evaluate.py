@@ -17,7 +17,7 @@ from .model import CapacityLine, Deal, Facility, Notice, Portfolio, ServedNotice
 from .numbers import exact
 from .perf import without_gc
 from .problems import Problem
-from .words import Band, Effect, EventKind, Parties, Status
+from .words import Band, Effect, EventKind, Parties, Risk, Status
 
 TIMELINE_MONTHS = 24
 
@@ -90,6 +90,15 @@ class DealState:
 
     def in_force(self, d: date) -> bool:
         return self.deal.start <= d and (self.exit_date is None or d <= self.exit_date)
+
+    @property
+    def risk(self) -> Risk | None:
+        """SPEC §2 "Per deal" `at_risk`: why the deal's capacity is at risk within the horizon."""
+        if self.status is Status.ENDED:
+            return None
+        if self.ending:
+            return Risk.ENDING
+        return Risk.OTHER_SIDE if self.other_side_can_end else None
 
 
 class Steady:
@@ -277,7 +286,7 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
     counted: ServedNotice | None = None
     E: date | None = None
     for served in deal.notices:
-        if served.given > T:
+        if served.given > T and not served.assumed:  # an assumed notice is a plan: it counts at every T
             continue
         exit_on = terms.exit_after_notice(served.given)
         if counted is None or (exit_on is not None and (E is None or exit_on < E)):
@@ -303,6 +312,8 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
             term_end = deal.end
         else:
             term_k, term_end = terms.first_end_from(T)
+        if counted is not None and E is not None and (term_end is None or E < term_end):
+            term_end = E  # a term does not outlast the deal
 
     notice_deadline = None
     deadline_k = None
@@ -337,6 +348,9 @@ def evaluate_deal(deal: Deal, T: date, settings: Settings, terms: _Terms | None 
             event(EventKind.TERM_END, fixed)
         if counted is not None:
             event(EventKind.EXIT, E)
+        for served in deal.notices:
+            if served.assumed:
+                event(EventKind.NOTICE, served.given)  # the day the assumed notice must go out
         events.sort(key=lambda e: (e.date, e.kind))
 
     horizon_end = horizon_end_of(T, settings)
@@ -443,7 +457,11 @@ def _explain(s: DealState, T: date, terms: _Terms, term_k: int | None, deadline_
     elif fixed is not None:
         why["exit_date"] = f"end of the term {fixed} (no renewal)"
     if s.term_end is not None:
-        if deal.renewal is None:
+        natural = deal.end if deal.renewal is None else (terms.end_k(term_k) if term_k is not None else None)
+        if natural != s.term_end:
+            why["term_end"] = (f"the exit on notice {s.term_end} comes before the term's end "
+                               f"{_day(natural)}: a term does not outlast the deal")
+        elif deal.renewal is None:
             why["term_end"] = f"end {deal.end} (no renewal)"
         else:
             why["term_end"] = (f"end {deal.end} + {term_k} x {deal.renewal} = {s.term_end}" if term_k
@@ -497,6 +515,17 @@ def line_figures(line: CapacityLine, facilities: dict[str, Facility]) -> Figures
         return Figures(acc, line.share * (fac.power_mw or Decimal(0)))
     # The line's own mapping, not a copy: line figures are only ever added to others.
     return Figures(line.accelerators, line.power_mw)
+
+
+def deal_capacity(state: DealState, T: date, facilities: dict[str, Facility]) -> Figures:
+    """SPEC §2 "Per deal" `capacity`: the deal's lines counting at `T` (`state` is the deal on T)."""
+    out = Figures()
+    if not state.in_force(T):
+        return out
+    for line in state.deal.capacity:
+        if (line.start is None or line.start <= T) and (line.until is None or T <= line.until):
+            out.add(line_figures(line, facilities))
+    return out
 
 
 def _allocated(fac: Facility, got: Figures) -> float | None:

@@ -101,6 +101,7 @@ class ServedNotice:
     source: str | None = None
     note: str | None = None
     loc: Loc | None = None
+    assumed: bool = False  # a what-if notice (SPEC §2.1): it counts at every as-of date
 
 
 @dataclass(slots=True)
@@ -153,6 +154,27 @@ class Deal:
             return self.start
         opens = add(self.start, nb, self.calendar) if isinstance(nb, Duration) else nb
         return None if opens is None else max(opens, self.start)
+
+    def term_errors(self) -> list[tuple[str, str]]:
+        """What makes these terms invalid (SPEC §1 "Errors"), as (field, message) pairs; `field`
+        says what the message is about: `end`, `renewal`, `notices`, `notice.effect`, or
+        `notices.N.by` / `notices.N.given` for the N-th served notice. The one rule for the
+        files (the loader places each message on its field) and for a what-if's result."""
+        out = []
+        start, end, notice = self.start, self.end, self.notice
+        if end is not None and end <= start:
+            out.append(("end", f"end {end} must be after start {start}"))
+        if self.renewal is not None and end is None:
+            out.append(("renewal", "renewal needs an end (the term that renews)"))
+        if self.notices and notice is None:
+            out.append(("notices", "notices were served but the deal has no notice terms (notice:)"))
+        if notice is not None:
+            if notice.effect == Effect.TERM_END and (end is None or self.renewal is None):
+                out.append(("notice.effect", "effect term_end needs an end and a renewal (notice stops a renewal)"))
+            for i, served in enumerate(self.notices):
+                out += [(f"notices.{i}.{field}", message)
+                        for field, message in self.notice_refusals(served.by, served.given)]
+        return out
 
     def notice_refusals(self, by: Party, given: date) -> list[tuple[str, str]]:
         """Why a notice by `by` on `given` cannot be served under these terms, as

@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
-from .evaluate import Evaluation, Figures, event_asks
-from .model import Provider
+from .evaluate import Evaluation, Figures, deal_capacity, event_asks
+from .model import Facility, Provider
 from .problems import Problem
 from .text import visible
 
 SCHEMA = 1
+WHAT_IF = "WHAT-IF"  # how every view of a scenario says it is hypothetical
 
 
 def _iso(d: date | None) -> str | None:
@@ -30,7 +31,9 @@ def raw_message(p: Problem) -> str:
     return f"{p.path}:{p.line}:{p.col}: {p.message}"
 
 
-def to_json(ev: Evaluation, zone: str, warnings: list[Problem]) -> dict[str, Any]:
+def to_json(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict[str, Facility],
+            assumptions: list[str] | None = None) -> dict[str, Any]:
+    """SPEC §3's JSON; `assumptions` (normalised, SPEC §2.1) are echoed when there are any."""
     deals = []
     for ident, s in ev.deals.items():
         c = s.deal.commitment
@@ -49,6 +52,8 @@ def to_json(ev: Evaluation, zone: str, warnings: list[Problem]) -> dict[str, Any
             "events": [{"kind": e.kind, "date": e.date.isoformat(), "days_left": e.days_left, "level": e.level}
                        for e in s.events],
             "disputed": s.disputed,
+            "capacity": _figures(deal_capacity(s, ev.as_of, facilities)),
+            "at_risk": s.risk,
         })
     cap = ev.capacity
     capacity = {
@@ -63,18 +68,25 @@ def to_json(ev: Evaluation, zone: str, warnings: list[Problem]) -> dict[str, Any
                         for fid, f in cap.by_facility.items()},
         "timeline": [{"date": d.isoformat(), **_figures(f)} for d, f in cap.timeline],
     }
-    return {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone, "deals": deals,
-            "capacity": capacity, "warnings": [raw_message(w) for w in warnings]}
+    out = {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone, "deals": deals,
+           "capacity": capacity, "warnings": [raw_message(w) for w in warnings]}
+    if assumptions:
+        out["assumptions"] = assumptions
+    return out
 
 
-def errors_json(errors: list[Problem]) -> dict[str, Any]:
-    return {"schema": SCHEMA, "errors": [raw_message(e) for e in errors]}
+def errors_json(messages: list[str]) -> dict[str, Any]:
+    """The JSON of an invalid load or a refused assumption: the raw messages (JSON escapes them)."""
+    return {"schema": SCHEMA, "errors": messages}
 
 
 def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, within: int,
-                warnings: list[Problem], providers: dict[str, Provider] | None = None) -> str:
+                warnings: list[Problem], providers: dict[str, Provider] | None = None,
+                assumptions: list[str] | None = None) -> str:
     """A compact report for a terminal or a cron e-mail. All file text goes through visible()."""
     out: list[str] = []
+    if assumptions:
+        out.append(f"{WHAT_IF}: hypothetical, assuming {', '.join(visible(a) for a in assumptions)}")
     when = fmt.day(ev.as_of) + ("" if today_is_as_of else " (not today)")
     out.append(f"dealmon: {visible(label)} · as of {when} · {zone}")
     width = max([len(visible(i)) for i in ev.deals] + [4])

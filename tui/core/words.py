@@ -98,6 +98,17 @@ class Band(StrEnum):
 _BAND_MARK = {Band.CRITICAL: "!!", Band.WARN: "! ", Band.OK: "  "}
 
 
+class Risk(StrEnum):
+    """Why a deal's capacity counts as at risk within the horizon (SPEC §2 "Per deal")."""
+
+    ENDING = "ending"  # it ends within the horizon as things stand
+    OTHER_SIDE = "other_side"  # the other side could end it within the horizon
+
+    @property
+    def label(self) -> str:
+        return "ending" if self is Risk.ENDING else "other side can end"
+
+
 class EventKind(StrEnum):
     """What an event in the countdowns is (SPEC §3, "Event words")."""
 

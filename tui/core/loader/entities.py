@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import values as v
-from ..model import Claim, Deal, Facility, Notice, Provider, Source
+from ..model import Claim, Deal, Facility, Provider, Source
 from ..yamlnodes import Mapping, Node, Scalar, describe
 from .fields import (
     CLAIM_FIELDS,
@@ -46,6 +46,8 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Cont
         if name is None:
             continue
         parser = claimable.get(name)
+        if parser is None and name.startswith("accelerators.") and name[13:] and "accelerators" in fields:
+            parser = _one_count  # a dotted path into the mapping: one model's count
         if parser is None:
             ctx.error(nodes["field"], f"claim field '{name}' is not a field here{did_you_mean(name, claimable)}")
             continue
@@ -62,6 +64,10 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Cont
         out.append(Claim(name, value, node_text(value_node), f.get("source"), f.get("note"), ctx.loc(item)))
     return out
 
+
+
+def _one_count(node: Node, ctx: Context) -> int:
+    return v.count(node)
 
 
 def read_settings(node: Node, ctx: Context) -> None:
@@ -111,35 +117,30 @@ def _read_deal(ident: str, node: Mapping, ctx: Context) -> Deal | None:
     deal = Deal(ident, claims=claims, loc=ctx.loc(node), **f)
     notice = deal.notice
     deal.calendar = (notice.calendar if notice and notice.calendar else None) or ctx.settings.calendar
-    start, end = deal.start, deal.end
-    if end is not None and end <= start:
-        ctx.error(nodes["end"], f"end {end} must be after start {start}")
-    if deal.renewal is not None and end is None:
-        ctx.error(nodes["renewal"], "renewal needs an end (the term that renews)")
     if deal.commitment is not None and deal.commitment.per is None:
         ctx.warn(nodes["commitment"], "commitment has no period (e.g. '/month'); read as per year")
-    if deal.notices and notice is None:
-        ctx.error(nodes["notices"], "notices were served but the deal has no notice terms (notice:)")
+    notice_nodes = ctx.field_nodes.get(id(notice), {}) if notice is not None else {}
+    for name, message in deal.term_errors():
+        ctx.error(_node_of(name, deal, nodes, notice_nodes, ctx), message)
     if notice is not None:
-        _check_notice(deal, notice, nodes, ctx)
+        opens = deal.exit_right_opens
+        fixed_end = deal.fixed_end
+        if fixed_end is not None and opens is not None and opens > fixed_end:
+            ctx.warn(notice_nodes.get("not_before", nodes["notice"]),
+                     f"the exit right opens on {opens}, after the deal ends on {fixed_end}: it never opens")
     return deal
 
 
-def _check_notice(deal: Deal, notice: Notice, nodes: dict[str, Node], ctx: Context) -> None:
-    notice_nodes = ctx.field_nodes.get(id(notice), {})
-    if notice.effect == "term_end" and (deal.end is None or deal.renewal is None):
-        ctx.error(notice_nodes.get("effect", nodes["notice"]),
-                  "effect term_end needs an end and a renewal (notice stops a renewal)")
-    opens = deal.exit_right_opens
-    fixed_end = deal.fixed_end
-    if fixed_end is not None and opens is not None and opens > fixed_end:
-        ctx.warn(notice_nodes.get("not_before", nodes["notice"]),
-                 f"the exit right opens on {opens}, after the deal ends on {fixed_end}: it never opens")
-    for served in deal.notices:
-        served_nodes = ctx.field_nodes.get(id(served), {})
-        given_node = served_nodes.get("given", nodes["notices"])
-        for field, message in deal.notice_refusals(served.by, served.given):
-            ctx.error(served_nodes.get(field, given_node), message)
+def _node_of(name: str, deal: Deal, nodes: dict[str, Node], notice_nodes: dict[str, Node], ctx: Context) -> Node:
+    """The node a `Deal.term_errors` message is about."""
+    first, _, rest = name.partition(".")
+    if first == "notice":
+        return notice_nodes.get(rest, nodes["notice"])
+    if first == "notices" and rest:
+        index, _, field = rest.partition(".")
+        served_nodes = ctx.field_nodes.get(id(deal.notices[int(index)]), {})
+        return served_nodes.get(field, served_nodes.get("given", nodes["notices"]))
+    return nodes[first]
 
 
 READERS: dict[str, Callable[[str, Mapping, Context], Any]] = {

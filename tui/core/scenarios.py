@@ -1,0 +1,191 @@
+"""SPEC §2.1: what-if scenarios. An assumption changes the portfolio before evaluation; the
+evaluation itself is the one of `evaluate`, unchanged, so every view of a scenario shows the
+same figures by the same rules.
+
+- `notice:DEAL:DATE[:PARTY]`: DEAL gets a served notice by PARTY (default: the user's side)
+  on DATE, marked `assumed` so that it counts at every as-of date (a plan, not history).
+- `source:SOURCE`: every claim citing SOURCE replaces the field it disputes with its value.
+
+Deals, providers and facilities an assumption does not touch stay the very same objects, so
+the monitor's evaluation of the real portfolio carries over to the scenario for all of them.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .model import Claim, Deal, Facility, Notice, Portfolio, Provider, ServedNotice
+from .values import date_from_text
+from .words import Party
+
+_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+class Refused(ValueError):
+    """An assumption that cannot apply; `str()` names it: `'notice:x:2027-01-01': why`."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"'{text}': {reason}")
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeAssumption:
+    """As if `deal` had a served notice by `by` (None: the user's side) given on `given`."""
+
+    deal: str
+    given: date
+    by: Party | None = None
+    written: str = field(default="", compare=False)  # as the user wrote it, for refusals
+
+    def text(self, side: Party | None = None) -> str:
+        """The assumption normalised, PARTY filled in with `side`."""
+        party = self.by or side
+        return f"notice:{self.deal}:{self.given.isoformat()}" + (f":{party}" if party else "")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAssumption:
+    """As if `source` were right: its claims replace the fields they dispute."""
+
+    source: str
+    written: str = field(default="", compare=False)
+
+    def text(self, side: Party | None = None) -> str:
+        return f"source:{self.source}"
+
+
+Assumption = NoticeAssumption | SourceAssumption
+
+
+def parse(text: str) -> Assumption:
+    """`notice:DEAL:DATE[:PARTY]` or `source:SOURCE` (the kind and PARTY case-insensitive).
+
+    Raises:
+        Refused: the text is not an assumption.
+    """
+    kind, _, rest = text.strip().partition(":")
+    kind = kind.lower()
+    if kind == "source":
+        if not _is_id(rest):
+            raise Refused(text, "expected source:SOURCE with a source id")
+        return SourceAssumption(rest, text)
+    if kind != "notice":
+        raise Refused(text, "expected notice:DEAL:DATE[:PARTY] or source:SOURCE")
+    parts = rest.split(":")
+    if len(parts) not in (2, 3) or not _is_id(parts[0]):
+        raise Refused(text, "expected notice:DEAL:DATE[:PARTY], e.g. notice:anthropic-spacex:2026-12-15:buyer")
+    try:
+        given = date_from_text(parts[1])
+    except ValueError:
+        raise Refused(text, f"expected a date YYYY-MM-DD, found {parts[1]!r}") from None
+    by = None
+    if len(parts) == 3:
+        try:
+            by = Party(parts[2].lower())
+        except ValueError:
+            raise Refused(text, f"expected the party buyer or provider, found {parts[2]!r}") from None
+    return NoticeAssumption(parts[0], given, by, text)
+
+
+def _is_id(text: str) -> bool:
+    return bool(text) and text[0] not in "._-" and set(text) <= _ID_CHARS
+
+
+def apply(portfolio: Portfolio, assumptions: Sequence[Assumption]) -> Portfolio:
+    """The portfolio with `assumptions` applied in order (the same object when there are none).
+
+    Raises:
+        Refused: the first assumption the files would refuse, with why.
+    """
+    seen: set[Assumption] = set()
+    for assumption in assumptions:
+        text = assumption.written or assumption.text(portfolio.settings.side)
+        if assumption in seen:
+            raise Refused(text, "assumed twice")
+        seen.add(assumption)
+        if isinstance(assumption, NoticeAssumption):
+            portfolio = _assume_notice(portfolio, assumption, text)
+        else:
+            portfolio = _assume_source(portfolio, assumption.source, text)
+    return portfolio
+
+
+def normalised(portfolio: Portfolio, assumptions: Iterable[Assumption]) -> list[str]:
+    """Each assumption as the JSON echoes it: as given, PARTY filled in."""
+    return [a.text(portfolio.settings.side) for a in assumptions]
+
+
+def _assume_notice(portfolio: Portfolio, a: NoticeAssumption, text: str) -> Portfolio:
+    deal = portfolio.deals.get(a.deal)
+    if deal is None:
+        raise Refused(text, f"unknown deal '{a.deal}'")
+    if deal.notice is None:
+        raise Refused(text, f"deal '{a.deal}' has no exit right (no notice terms)")
+    by = a.by or portfolio.settings.side
+    refusals = deal.notice_refusals(by, a.given)
+    if refusals:
+        raise Refused(text, "; ".join(message for _, message in refusals))
+    served = ServedNotice(by, a.given, note="assumed (what-if)", assumed=True)
+    changed = dataclasses.replace(deal, notices=[*deal.notices, served])
+    return dataclasses.replace(portfolio, deals={**portfolio.deals, a.deal: changed})
+
+
+def _assume_source(portfolio: Portfolio, source: str, text: str) -> Portfolio:
+    if source not in portfolio.sources:
+        raise Refused(text, f"unknown source '{source}'")
+    deals = _claimed(portfolio.deals, source, text, "deal", lambda d, c: _deal_with(d, c, portfolio, text))
+    providers = _claimed(portfolio.providers, source, text, "provider", _entity_with)
+    facilities = _claimed(portfolio.facilities, source, text, "facility", _entity_with)
+    for ident, deal in deals.items():
+        if deal is not portfolio.deals[ident]:
+            problems = deal.term_errors()
+            if problems:
+                raise Refused(text, f"deal '{ident}': {problems[0][1]}")
+    return dataclasses.replace(portfolio, deals=deals, providers=providers, facilities=facilities)
+
+
+def _claimed(entities: dict[str, Any], source: str, text: str, what: str, changed_by: Any) -> dict[str, Any]:
+    """`entities` with each one that has claims citing `source` changed by them."""
+    out = None
+    for ident, entity in entities.items():
+        claims = [c for c in entity.claims if c.source == source]
+        if not claims:
+            continue
+        fields = [c.field for c in claims]
+        twice = sorted({f for f in fields if fields.count(f) > 1})
+        if twice:
+            raise Refused(text, f"source '{source}' makes two claims on {what} '{ident}' field '{twice[0]}'")
+        if out is None:
+            out = dict(entities)
+        for claim in claims:
+            out[ident] = changed_by(out[ident], claim)
+    return out if out is not None else entities
+
+
+def _entity_with(entity: Provider | Facility, claim: Claim) -> Provider | Facility:
+    name, _, model = claim.field.partition(".")
+    if name == "accelerators" and model:
+        assert isinstance(entity, Facility)
+        return dataclasses.replace(entity, accelerators={**entity.accelerators, model: claim.value})
+    return dataclasses.replace(entity, **{name: claim.value})
+
+
+def _deal_with(deal: Deal, claim: Claim, portfolio: Portfolio, text: str) -> Deal:
+    name, _, part = claim.field.partition(".")
+    if name != "notice" or not part:
+        changed = dataclasses.replace(deal, **{name: claim.value})
+    elif deal.notice is not None:
+        changed = dataclasses.replace(deal, notice=dataclasses.replace(deal.notice, **{part: claim.value}))
+    elif part == "period":
+        changed = dataclasses.replace(deal, notice=Notice(period=claim.value))
+    else:
+        raise Refused(text, f"deal '{deal.id}' has no notice terms for the claim on '{claim.field}'")
+    notice: Notice | None = changed.notice
+    # (as the loader does: the notice's calendar, else the portfolio's)
+    changed.calendar = (notice.calendar if notice and notice.calendar else None) or portfolio.settings.calendar
+    return changed
