@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import textwrap
 from contextlib import contextmanager
 from datetime import date
@@ -24,6 +25,14 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture
+def example(tmp_path):
+    """A copy of the example portfolio (tests may edit it)."""
+    target = tmp_path / "config"
+    shutil.copytree(REPO / "config", target)
+    return str(target)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -1,11 +1,9 @@
 """Pilot tests: press the keys, assert on what the widgets show. Clock and config are frozen."""
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from conftest import REPO, deal_yaml, loaded, write
 from textual.widgets import Input, Static
 
@@ -26,13 +24,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.moment
-
-
-@pytest.fixture
-def example(tmp_path):
-    target = tmp_path / "config"
-    shutil.copytree(REPO / "config", target)
-    return str(target)
 
 
 def text_of(widget) -> str:
@@ -75,9 +66,10 @@ async def test_three_panes_at_80x24(example):
             # its exit right has not opened: when it can, and what notice then would bring
             "google-spacex: exit right opens 2027-01-01 → exit on 2027-04-01 at the earliest"]
         totals = text_of(app.query_one("#capacity-totals"))
-        assert "At risk ≤90d 340,000 accelerators · 510 MW" in totals
-        assert "510 MW · 26.04B USD/yr" in totals
-        assert "139% of its revenue" in text_of(app.query_one("#capacity-providers"))
+        # the at-risk line names the deal behind it; figures built on a claim are marked ±
+        assert "At risk ≤90d 340,000 accelerators · 510 MW (76%) anthropic-spacex" in totals
+        assert "±510 MW · ±26.04B USD/yr" in totals
+        assert "±139% of its revenue" in text_of(app.query_one("#capacity-providers"))
         assert "now" in text_of(app.query_one("#timeline"))
         assert status(app).startswith(" dealmon  ") and "as of 2026-11-29 (today)" in status(app)
         assert "loaded 12:00:00" in status(app) and "ok · 2 deals" in status(app)

@@ -35,6 +35,7 @@ from .core.locations import default_paths
 from .core.model import Portfolio, Settings
 from .core.perf import FrozenData
 from .core.problems import Problem
+from .core.scenarios import Assumption, Refused, apply, apply_what_holds, normalised, source_effects
 from .core.text import visible
 from .loading import (
     INLINE_LOAD_BYTES,
@@ -48,9 +49,11 @@ from .loading import (
 )
 from .screens.change_log import ChangeLogScreen
 from .screens.details import DetailsScreen
+from .screens.disputes import DisputesScreen
 from .screens.go_to_date import GoToDateScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .screens.what_if import AssumptionRequested
 from .unitstore import UnitStore, keep_in_store
 from .watch import Snapshot, Watcher
 from .widgets.status_bar import Status
@@ -97,6 +100,11 @@ class DealmonApp(App[None]):
         Binding("t", "today", "Today", tooltip="back to today (follows the clock again)"),
         Binding("colon", "go_to_date", "Go to date", show=False, tooltip="show the portfolio as of a date you type"),
         Binding("L", "change_log", "Log", show=False, tooltip="the log of what each reload changed"),
+        Binding("d", "disputes", "Disputes", show=False,
+                tooltip="every claim of another source, and what it would change if right (a: assume it)"),
+        # In the footer only while a what-if is on show (check_action).
+        Binding("x", "drop_assumption", "Drop what-if", tooltip="drop the last what-if assumption"),
+        Binding("X", "drop_assumptions", "Drop all", show=False, tooltip="drop every what-if assumption"),
         Binding("question_mark", "help", "Help", tooltip="this help: every key"),
     ]
 
@@ -119,6 +127,8 @@ class DealmonApp(App[None]):
         self.frozen = FrozenData() if freeze_data else None
         self.result: LoadResult | None = None  # of the last load
         self.portfolio: Portfolio | None = None  # the last good data
+        self.assumptions: list[Assumption] = []  # what-if (SPEC §2.1), in the order made
+        self.scenario: Portfolio | None = None  # what is shown: the portfolio with the assumptions
         self.errors: list[Problem] = []
         self.view: View | None = None  # what the screens show
         self.loading = False
@@ -353,6 +363,7 @@ class DealmonApp(App[None]):
         before = self.view.evaluation if self.view is not None else None
         if result.portfolio is not None:
             self.portfolio = result.portfolio
+            self._set_scenario()
             self.errors = []
             self.status = replace(self.status, loaded_at=f"{self.now().astimezone(ZoneInfo(self.zone)):%H:%M:%S}")
         else:
@@ -393,12 +404,13 @@ class DealmonApp(App[None]):
                 portfolio, in a worker while the screen stays live.
         """
         self._today = self.today()
-        portfolio = self.portfolio
+        portfolio = self.scenario
         if portfolio is not None:
-            if view is None or view.evaluation.as_of != self.as_of:
+            if view is None or not self._current(view):
                 view = None
                 if quick_to_evaluate(portfolio):
-                    view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today)
+                    view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today,
+                                        **self._what_if_inputs())
                 elif self._moves_here and self.view is not None and not self.evaluating:
                     if not self._view_pending:
                         self._view_pending = True
@@ -408,20 +420,100 @@ class DealmonApp(App[None]):
             if view is not None:
                 self.view = view
         data = ScreenData(portfolio, self.view, tuple(self.errors), self._today)
+        if self.view is not None and not self._current(self.view) and self.view.assumptions != self._assumed():
+            # (a large portfolio's scenario is being evaluated: its figures are not those on show)
+            data = replace(data, portfolio=self.portfolio if not self.view.assumptions else data.portfolio)
         for screen in self.screen_stack:
             if isinstance(screen, (MainScreen, DetailsScreen)):
                 screen.show_data(data)
         self._publish_status()
 
+    # --- what-if (SPEC §2.1) ----------------------------------------------------------------------
+
+    def _assumed(self) -> tuple[str, ...]:
+        return tuple(normalised(self.portfolio, self.assumptions)) if self.portfolio and self.assumptions else ()
+
+    def _current(self, view: View) -> bool:
+        """Whether `view` shows the as-of date and the assumptions of now."""
+        return view.evaluation.as_of == self.as_of and view.assumptions == self._assumed()
+
+    def _what_if_inputs(self) -> dict[str, Any]:
+        """What `prepare_view` needs to say what a scenario changes (nothing without one)."""
+        return {"real": self.portfolio, "assumptions": list(self.assumptions)} if self.assumptions else {}
+
+    def _set_scenario(self) -> None:
+        """The portfolio to show: the files' with the assumptions that still apply to them; an
+        assumption the files now refuse is dropped, with a message saying why."""
+        portfolio = self.portfolio
+        if portfolio is None or not self.assumptions:
+            self.scenario = portfolio
+            return
+        self.scenario, self.assumptions, refused = apply_what_holds(portfolio, self.assumptions)
+        for why in refused:
+            self.notify(visible(f"what-if dropped: {why}"), title="What-if", severity="warning", markup=False,
+                        timeout=10)
+
+    def on_assumption_requested(self, message: AssumptionRequested) -> None:
+        """A screen asks for an assumption (`n` on a deal)."""
+        self.assume(message.assumption)
+
+    def assume(self, assumption: Assumption | None) -> None:
+        """Show the portfolio with `assumption` added, or say why it cannot be."""
+        if self.portfolio is None or assumption is None:
+            return
+        try:
+            if assumption in self.assumptions:
+                raise Refused(assumption.text(self.portfolio.settings.side), "assumed already")
+            apply(self.scenario or self.portfolio, [assumption])
+        except Refused as why:
+            self.notify(visible(f"what-if refused: {why}"), title="What-if", severity="error", markup=False,
+                        timeout=10)
+            return
+        self.assumptions.append(assumption)
+        self._what_if_changed()
+
+    def action_drop_assumption(self) -> None:
+        if self.assumptions:
+            self.assumptions.pop()
+            self._what_if_changed()
+
+    def action_drop_assumptions(self) -> None:
+        if self.assumptions:
+            self.assumptions.clear()
+            self._what_if_changed()
+
+    def _what_if_changed(self) -> None:
+        self._set_scenario()
+        self.refresh_view()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("drop_assumption", "drop_assumptions"):
+            return bool(self.assumptions)
+        if action == "disputes":
+            return self.portfolio is not None
+        return True
+
+    def action_disputes(self, deal_id: str | None = None) -> None:
+        """Every claim, grouped by source, with what assuming the source right would change
+        (against the files, on the as-of date); `deal_id`: only the claims bearing on it."""
+        portfolio = self.portfolio
+        if portfolio is None:
+            return
+        real = self.view.evaluation if self.view is not None and not self.view.assumptions else None
+        effects = source_effects(portfolio, self.as_of, real)
+        self.push_screen(DisputesScreen(effects, portfolio, self.as_of, deal_id), self.assume)
+
     def _view_here(self) -> None:
         """A date move on the event loop, for the date the keys pressed meanwhile led to (this
         runs after the keys already queued: a held key does not pile up evaluations)."""
         self._view_pending = False
-        portfolio = self.portfolio
-        if portfolio is None or (self.view is not None and self.view.evaluation.as_of == self.as_of):
+        portfolio = self.scenario
+        if portfolio is None or (self.view is not None and self._current(self.view)):
             return
         started = monotonic()
-        view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today)
+        view = prepare_view(portfolio, self.as_of, self.view, self.main.sort_index, today=self._today,
+                            **self._what_if_inputs())
         self._moves_here = monotonic() - started <= INLINE_MOVE_SECONDS
         self.refresh_view(view)
         self._freeze_view()
@@ -437,7 +529,7 @@ class DealmonApp(App[None]):
             started = monotonic()
             return portfolio, prepare_view(portfolio, **inputs), monotonic() - started
         job = Job(timed, portfolio=portfolio, as_of=self.as_of, previous=self.view, sort_index=self.main.sort_index,
-                  today=self._today)
+                  today=self._today, **self._what_if_inputs())
         self.run_worker(job.run, group="view", thread=True, exit_on_error=False)
 
     def _view_done(self, state: WorkerState, worker: Worker[Any]) -> None:
@@ -445,7 +537,7 @@ class DealmonApp(App[None]):
             self.evaluating = False
             assert isinstance(worker.result, Job)
             portfolio, view, seconds = worker.result.take_output()
-            if portfolio is self.portfolio:  # (else a reload replaced it meanwhile)
+            if portfolio is self.scenario:  # (else a reload or a what-if replaced it meanwhile)
                 # (a worker shares the CPU with the screen: the same move here is quicker)
                 self._moves_here = seconds <= INLINE_MOVE_SECONDS
                 self.refresh_view(view)
@@ -475,7 +567,8 @@ class DealmonApp(App[None]):
             deals=len(self.portfolio.deals) if self.portfolio is not None else None, errors=len(self.errors),
             watch_mode=self.watch_mode,
             progress=(progress if progress is not None else self.status.progress or 0.0) if self.loading else None,
-            evaluating=self.as_of if self.as_of != shown else None)
+            evaluating=self.as_of if self.as_of != shown else None,
+            what_if=self.view.assumptions if self.view is not None else ())
         self.main.show_status(self.status)
 
     # --- watching -----------------------------------------------------------------------------

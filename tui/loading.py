@@ -5,7 +5,7 @@ pane's rows, so that the screen only shows finished work. The App runs `LoadJob`
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
@@ -16,6 +16,7 @@ from .core.locations import config_files
 from .core.model import Portfolio
 from .core.perf import without_gc
 from .core.problems import Problem, Problems
+from .core.scenarios import Assumption, WhatIf, what_if
 from .rows.deals import DealRows, build_deal_rows
 from .rows.events import EventRows, build_event_rows
 from .unitstore import UnitStore, fill_from_store
@@ -35,6 +36,11 @@ class View(NamedTuple):
     evaluation: Evaluation
     deal_rows: DealRows
     event_rows: EventRows
+    what_if: WhatIf | None = None  # a scenario's: its assumptions and its difference from the files
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        return self.what_if.assumptions if self.what_if is not None else ()
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,8 @@ def quick_to_evaluate(portfolio: Portfolio) -> bool:
 
 @without_gc
 def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_index: int,
-                 progress: Callable[[float], None] = lambda fraction: None, today: date | None = None) -> View:
+                 progress: Callable[[float], None] = lambda fraction: None, today: date | None = None,
+                 real: Portfolio | None = None, assumptions: Sequence[Assumption] = ()) -> View:
     """Evaluate and build every pane's rows, touching no widget (callable from a worker).
 
     Args:
@@ -78,6 +85,8 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
         sort_index: the deal table's sort order, sorted here rather than on the UI thread.
         progress: called with the fraction done.
         today: the real date, when the as-of date may be another (the exits' wording).
+        real, assumptions: for a scenario (`portfolio` is `real` with `assumptions` applied),
+            the portfolio of the files, to say what the scenario changes.
 
     Returns:
         The evaluation and the rows of every pane.
@@ -87,7 +96,8 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
     deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
     progress(0.75)
     event_rows = build_event_rows(ev, previous.event_rows if previous else None, today, portfolio)
-    return View(ev, deal_rows, event_rows)
+    scenario = what_if(real, portfolio, assumptions, as_of) if real is not None and assumptions else None
+    return View(ev, deal_rows, event_rows, scenario)
 
 
 def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_of_for: Callable[[Portfolio], date],

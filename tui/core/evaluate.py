@@ -528,6 +528,14 @@ def deal_capacity(state: DealState, T: date, facilities: dict[str, Facility]) ->
     return out
 
 
+def deals_at_risk(ev: Evaluation, facilities: dict[str, Facility]) -> list[tuple[DealState, Figures]]:
+    """The deals at risk on the evaluation's date with their capacity, the largest first (by
+    accelerators, then MW, then id): the deals behind the capacity's `at_risk` figure."""
+    out = [(s, deal_capacity(s, ev.as_of, facilities)) for s in ev.deals.values() if s.risk is not None]
+    out.sort(key=lambda pair: (-pair[1].total_accelerators, -pair[1].power_mw, pair[0].id))
+    return out
+
+
 def _allocated(fac: Facility, got: Figures) -> float | None:
     ratios = [Decimal(got.accelerators.get(m, 0)) / n for m, n in fac.accelerators.items() if n > 0]
     if fac.power_mw:

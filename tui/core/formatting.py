@@ -76,3 +76,28 @@ def per_year(amounts: dict[str, Decimal], empty: str) -> str:
 def day(d: date | None, none: str = "—") -> str:
     """A date as everywhere on screen and in reports: ISO 'YYYY-MM-DD'; `none` when absent."""
     return d.isoformat() if d is not None else none
+
+
+def signed(n: int | Decimal, text: str) -> str:
+    """A difference: '+' or '−' (the minus sign) before `text`, the figure's magnitude."""
+    return ("−" if n < 0 else "+") + text
+
+
+@exact
+def difference(accelerators: int, mw: Decimal, money: dict[str, Decimal]) -> str:
+    """'−340,000 accelerators, −510 MW, −15B USD/yr' (the figures that differ)."""
+    parts = []
+    if accelerators:
+        parts.append(signed(accelerators, f"{abs(accelerators):,} accelerators"))
+    if mw:
+        parts.append(signed(mw, power(abs(mw))))
+    parts += [signed(a, short_money(abs(a), c) + "/yr") for c, a in money.items() if a]
+    return ", ".join(parts) or "no change in capacity or commitment"
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> str:
+    """'76%' of `whole` ('<1%' when not zero but rounds to it); '' when there is no whole."""
+    if not whole:
+        return ""
+    ratio = Decimal(part).copy_abs() / Decimal(whole)
+    return "<1%" if 0 < ratio < Decimal("0.005") else f"{ratio:.0%}"

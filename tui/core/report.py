@@ -10,9 +10,9 @@ from .evaluate import Evaluation, Figures, deal_capacity, event_asks
 from .model import Facility, Provider
 from .problems import Problem
 from .text import visible
+from .words import WHAT_IF
 
 SCHEMA = 1
-WHAT_IF = "WHAT-IF"  # how every view of a scenario says it is hypothetical
 
 
 def _iso(d: date | None) -> str | None:

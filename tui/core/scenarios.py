@@ -14,11 +14,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from .model import Claim, Deal, Facility, Notice, Portfolio, Provider, ServedNotice
-from .values import date_from_text
+from . import formatting as fmt
+from .changes import compare
+from .dates import Duration
+from .evaluate import Evaluation, Figures, deal_capacity, evaluate, evaluate_deal
+from .model import CapacityLine, Claim, Deal, Facility, Notice, Portfolio, Provider, ServedNotice
+from .values import Money, Rate, date_from_text
 from .words import Party
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -115,6 +120,25 @@ def apply(portfolio: Portfolio, assumptions: Sequence[Assumption]) -> Portfolio:
     return portfolio
 
 
+def apply_what_holds(portfolio: Portfolio, assumptions: Sequence[Assumption]
+                     ) -> tuple[Portfolio, list[Assumption], list[Refused]]:
+    """As `apply`, but an assumption the portfolio refuses is left out (a reload keeps the
+    assumptions the new files still allow): the result, the assumptions kept, the refusals."""
+    kept: list[Assumption] = []
+    refused: list[Refused] = []
+    side = portfolio.settings.side
+    for assumption in assumptions:
+        try:
+            if assumption in kept:
+                raise Refused(assumption.written or assumption.text(side), "assumed twice")
+            portfolio = apply(portfolio, [assumption])
+        except Refused as why:
+            refused.append(why)
+        else:
+            kept.append(assumption)
+    return portfolio, kept, refused
+
+
 def normalised(portfolio: Portfolio, assumptions: Iterable[Assumption]) -> list[str]:
     """Each assumption as the JSON echoes it: as given, PARTY filled in."""
     return [a.text(portfolio.settings.side) for a in assumptions]
@@ -189,3 +213,237 @@ def _deal_with(deal: Deal, claim: Claim, portfolio: Portfolio, text: str) -> Dea
     # (as the loader does: the notice's calendar, else the portfolio's)
     changed.calendar = (notice.calendar if notice and notice.calendar else None) or portfolio.settings.calendar
     return changed
+
+
+# --- what a scenario changes -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """The scenario less the real portfolio, from the first day they differ: figures and
+    annual commitment by currency (negative: capacity the scenario loses)."""
+
+    since: date
+    figures: Figures
+    money: dict[str, Decimal]
+
+    @property
+    def accelerators(self) -> int:
+        return self.figures.total_accelerators
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """What a view of a scenario says of it: the assumptions (normalised) and the difference
+    from the real portfolio."""
+
+    assumptions: tuple[str, ...]
+    difference: Difference | None
+
+
+def what_if(real: Portfolio, scenario: Portfolio, assumptions: Sequence[Assumption], T: date) -> WhatIf:
+    return WhatIf(tuple(normalised(real, assumptions)), difference(real, scenario, T))
+
+
+def changed_deals(real: Portfolio, scenario: Portfolio) -> list[str]:
+    """Deals whose evaluation may differ: changed themselves, or with a line on a changed facility."""
+    facilities = {f for f, fac in scenario.facilities.items() if fac is not real.facilities.get(f)}
+    return [ident for ident, deal in scenario.deals.items()
+            if deal is not real.deals.get(ident) or any(line.facility in facilities for line in deal.capacity)]
+
+
+def difference(real: Portfolio, scenario: Portfolio, T: date) -> Difference | None:
+    """The first day on or after `T` on which the scenario's capacity or commitment differs
+    from the real portfolio's, and by how much; None when it never does.
+
+    Only the changed deals are looked at (every other deal is the same object in both), on
+    `T` and on each day one of their versions starts, ends or begins or stops a line."""
+    changed = [(real.deals.get(i), scenario.deals[i]) for i in changed_deals(real, scenario)]
+    if not changed:
+        return None
+    days = {T}
+    for deal_pair in changed:
+        for deal, portfolio in zip(deal_pair, (real, scenario), strict=True):
+            if deal is None:
+                continue
+            state = evaluate_deal(deal, T, portfolio.settings)
+            days.update(d for d in (deal.start, _after(state.exit_date)) if d is not None and d > T)
+            for line in deal.capacity:
+                days.update(d for d in (line.start, _after(line.until)) if d is not None and d > T)
+    for day in sorted(days):
+        figures, money = Figures(), dict[str, Decimal]()
+        for deal_pair in changed:
+            for deal, portfolio, sign in zip(deal_pair, (real, scenario), (-1, 1), strict=True):
+                if deal is None:
+                    continue
+                state = evaluate_deal(deal, day, portfolio.settings)
+                figures.add(deal_capacity(state, day, portfolio.facilities), sign)
+                if deal.commitment is not None and state.in_force(day):
+                    c = deal.commitment
+                    money[c.currency] = money.get(c.currency, Decimal(0)) + sign * c.per_year
+        if figures.nonzero() or figures.power_mw or any(money.values()):
+            return Difference(day, figures, {c: a for c, a in sorted(money.items()) if a})
+    return None
+
+
+def _after(d: date | None) -> date | None:
+    try:
+        return d + timedelta(days=1) if d is not None else None
+    except OverflowError:
+        return None
+
+
+# --- the disputes: every claim, and what each source would change --------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Disputed:
+    """One claim: on which entity (`kind` deal / provider / facility, `ident`), the value in the
+    files and the claimed value, both as text."""
+
+    kind: str
+    ident: str
+    claim: Claim
+    in_files: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEffect:
+    """What assuming one source right would do: its claims, and the dates and figures that
+    would change on the as-of date (or why the assumption is refused)."""
+
+    source: str
+    claims: list[Disputed]
+    refused: str | None
+    moved: list[str]  # "deal: exit right from 2026-08-03 → 2026-10-30", as the change log says them
+    difference: Difference | None
+
+    @property
+    def assumption(self) -> SourceAssumption:
+        return SourceAssumption(self.source)
+
+
+def disputes(portfolio: Portfolio) -> list[Disputed]:
+    """Every claim of the portfolio: deals, then providers, then facilities, each in id order."""
+    out = []
+    for kind, entities in (("deal", portfolio.deals), ("provider", portfolio.providers),
+                           ("facility", portfolio.facilities)):
+        for ident, entity in entities.items():
+            out += [Disputed(kind, ident, c, value_text(field_value(entity, c.field))) for c in entity.claims]
+    return out
+
+
+def source_effects(portfolio: Portfolio, T: date, real: Evaluation | None = None) -> list[SourceEffect]:
+    """For each source cited by a claim (in the order first cited), what assuming it right
+    would change on `T`, computed by the scenario machinery. `real`: the portfolio's evaluation
+    on `T`, when there is one at hand (its deal states are reused)."""
+    claims = disputes(portfolio)
+    by_source: dict[str, list[Disputed]] = {}
+    for d in claims:
+        by_source.setdefault(d.claim.source or "", []).append(d)
+    if real is None or real.as_of != T:
+        real = evaluate(portfolio, T)
+    out = []
+    for source, cited in by_source.items():
+        if not source:  # a claim without a source: nothing to assume right
+            out.append(SourceEffect("", cited, "a claim without a source cannot be assumed", [], None))
+            continue
+        try:
+            scenario = apply(portfolio, [SourceAssumption(source)])
+        except Refused as why:
+            out.append(SourceEffect(source, cited, why.reason, [], None))
+            continue
+        after = evaluate(scenario, T, real)
+        moved = compare(real, after).moved
+        for pid, figures in after.capacity.by_provider.items():
+            before = real.capacity.by_provider.get(pid)
+            was = before.concentration if before is not None else None
+            if figures.concentration != was:
+                moved.append(f"{pid}: concentration {_percent(was)} → {_percent(figures.concentration)}")
+        out.append(SourceEffect(source, cited, None, moved, difference(portfolio, scenario, T)))
+    return out
+
+
+def field_value(entity: Any, path: str) -> Any:
+    """The value of a claim's field (a dotted path) in the entity as the files give it."""
+    value = entity
+    for part in path.split(".", 1) if not path.startswith("accelerators.") else ["accelerators", path[13:]]:
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def value_text(value: Any) -> str:
+    """A field's value as a short text, in the words the files use."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Rate):
+        per = f"/{value.per}" if value.per else ""
+        return fmt.short_money(value.amount, value.currency) + per
+    if isinstance(value, Money):
+        return fmt.short_money(value.amount, value.currency)
+    if isinstance(value, Decimal):
+        return fmt.plain_decimal(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Duration | str):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        if all(isinstance(v, CapacityLine) for v in value):
+            return fmt.plural(len(value), "capacity line")
+        if all(isinstance(v, ServedNotice) for v in value):
+            return "; ".join(f"by the {v.by} on {v.given}" for v in value)
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, Notice):
+        return f"{value.period}, {value.parties.label}"
+    return str(value)
+
+
+def _percent(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+@dataclass(frozen=True, slots=True)
+class DisputedFigures:
+    """Which of the portfolio's figures on a date rest on a disputed field (SPEC §2
+    "Disputed"): a deal's capacity or commitment, a facility's accelerators or power, a
+    provider's revenue."""
+
+    accelerators: bool = False
+    power: bool = False
+    commitment: bool = False
+    providers: frozenset[str] = frozenset()  # whose concentration rests on a disputed figure
+    facilities: frozenset[str] = frozenset()  # whose figures are disputed, with a line counting
+
+
+def disputed_figures(ev: Evaluation, portfolio: Portfolio) -> DisputedFigures:
+    """What of `ev`'s capacity a claim disputes, through the deals in force and the facilities
+    with a line counting on its date."""
+    accelerators = power = commitment = False
+    providers = set()
+    for s in ev.deals.values():
+        if not s.disputed or not s.in_force(ev.as_of):
+            continue
+        if "capacity" in s.disputed and s.deal.capacity:
+            accelerators = power = True
+        if "commitment" in s.disputed and s.deal.commitment is not None:
+            commitment = True
+            providers.add(s.deal.provider)
+    for pid in ev.capacity.by_provider:
+        provider = portfolio.providers.get(pid)
+        if provider is not None and any(c.field == "revenue" for c in provider.claims):
+            providers.add(pid)
+    facilities = set()
+    for fid in ev.capacity.by_facility:
+        fac = portfolio.facilities.get(fid)
+        fields = {c.field.split(".", 1)[0] for c in fac.claims} if fac is not None else set()
+        if "accelerators" in fields or "power_mw" in fields:
+            facilities.add(fid)
+            accelerators = accelerators or "accelerators" in fields
+            power = power or "power_mw" in fields
+    return DisputedFigures(accelerators, power, commitment, frozenset(providers), frozenset(facilities))

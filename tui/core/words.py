@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+WHAT_IF = "WHAT-IF"  # how every view of a scenario (SPEC §2.1) says that it is hypothetical
+
 
 class Party(StrEnum):
     """A side of a deal."""
@@ -138,5 +140,5 @@ _EVENT_LABEL = {
     EventKind.RENEWAL: ("renews", "renews"),
     EventKind.TERM_END: ("term ends", "ends"),
     EventKind.EXIT: ("exit", "exit"),
-    EventKind.NOTICE: ("send notice (what-if)", "notice?"),
+    EventKind.NOTICE: ("send notice (what-if)", "send notice"),
 }

@@ -8,12 +8,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
+from ..core.model import Portfolio
+from ..core.scenarios import WhatIf
 from ..rows.capacity import capacity_texts
 
 
 class CapacityPane(VerticalScroll, can_focus=True):
     BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
-    _shown: tuple[Evaluation, Evaluation | None] | None = None  # what show() was last given
+    _shown: tuple[Evaluation, Evaluation | None, Portfolio | None, WhatIf | None] | None = None  # show()'s
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False),
@@ -25,12 +27,19 @@ class CapacityPane(VerticalScroll, can_focus=True):
         yield Static(id="timeline")
         yield Static(id="capacity-providers")
 
-    def show(self, ev: Evaluation, filtered: Evaluation | None = None) -> None:
-        """Show `ev`'s capacity, or `filtered`'s: the evaluation of the deals the filter keeps."""
-        self._shown = (ev, filtered)
+    def show(self, ev: Evaluation, filtered: Evaluation | None = None, portfolio: Portfolio | None = None,
+             what_if: WhatIf | None = None) -> None:
+        """Show `ev`'s capacity, or `filtered`'s: the evaluation of the deals the filter keeps.
+
+        Args:
+            portfolio: the portfolio evaluated (the deals at risk are named, disputes marked).
+            what_if: the scenario on show, if any (a line says what it changes).
+        """
+        self._shown = (ev, filtered, portfolio, what_if)
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        texts = capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1))
+        texts = capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1),
+                               portfolio, what_if)
         self.query_one("#capacity-totals", Static).update(texts.totals)
         self.query_one("#timeline", Static).update(texts.timeline)
         self.query_one("#capacity-providers", Static).update(texts.providers)

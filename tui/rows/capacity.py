@@ -9,8 +9,12 @@ from typing import NamedTuple
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import Evaluation, Figures
-from .cells import STYLE, cell
+from ..core.evaluate import DealState, Evaluation, Figures, deals_at_risk
+from ..core.model import Portfolio
+from ..core.scenarios import DisputedFigures, WhatIf, disputed_figures
+from ..core.text import visible
+from ..core.words import WHAT_IF, Risk
+from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE, cell
 
 
 class CapacityTexts(NamedTuple):
@@ -63,25 +67,61 @@ def _figures(f: Figures) -> str:
     return f"{fmt.count(f.total_accelerators)} accelerators · {fmt.power(f.power_mw)}"
 
 
-def capacity_texts(ev: Evaluation, step: int, width: int = 80) -> CapacityTexts:
-    """What the capacity pane shows for `ev`: the timeline every `step` months, `width` wide."""
+def _append(out: Text, text: str, is_disputed: bool, style: str = "") -> None:
+    """File-derived text, marked `±` when a claim disputes what it is built from."""
+    if is_disputed:
+        out.append(DISPUTED_MARK + visible(text), style=DISPUTED_STYLE)
+    else:
+        out.append_text(cell(text, style))
+
+
+def _deals(pairs: list[tuple[DealState, Figures]], limit: int = 2) -> str:
+    """'anthropic-spacex', 'a, b +3 more': the deals behind a figure, the largest first."""
+    names = [visible(s.id) for s, _ in pairs[:limit]]
+    more = f" +{len(pairs) - limit:,} more" if len(pairs) > limit else ""
+    return ", ".join(names) + more
+
+
+def capacity_texts(ev: Evaluation, step: int, width: int = 80, portfolio: Portfolio | None = None,
+                   what_if: WhatIf | None = None) -> CapacityTexts:
+    """What the capacity pane shows for `ev`: the timeline every `step` months, `width` wide.
+
+    Args:
+        portfolio: the portfolio evaluated: names the deals at risk and marks the figures a
+            claim disputes.
+        what_if: the scenario on show: its difference from the files gets a line.
+    """
     cap = ev.capacity
     h = ev.settings.horizon_days
+    marks = disputed_figures(ev, portfolio) if portfolio is not None else DisputedFigures()
     totals = Text(end="")
     totals.append("Total  ", style="bold")
-    totals.append_text(cell(fmt.accelerators(cap.totals.nonzero())))
-    totals.append(f"\n       {fmt.power(cap.totals.power_mw)} · ")
-    commitment = fmt.per_year(cap.commitment_per_year, "no commitment")
-    totals.append_text(cell(commitment))
-    totals.append(f"\nEnding ≤{h}d  ", style="bold")
-    ending = cap.ending.total_accelerators or cap.ending.power_mw
-    totals.append(_figures(cap.ending), style=STYLE["at_risk"] if ending else "")
-    totals.append(f"\nAt risk ≤{h}d ", style="bold")
-    risky = cap.at_risk.total_accelerators or cap.at_risk.power_mw
-    totals.append(_figures(cap.at_risk), style=STYLE["at_risk"] if risky else STYLE["ok"])
-    if risky and cap.totals.total_accelerators:
-        share = cap.at_risk.total_accelerators / cap.totals.total_accelerators
-        totals.append(f" ({share:.0%} of accelerators)", style=STYLE["at_risk"])
+    _append(totals, fmt.accelerators(cap.totals.nonzero()), marks.accelerators)
+    totals.append("\n       ")
+    _append(totals, fmt.power(cap.totals.power_mw), marks.power)
+    totals.append(" · ")
+    _append(totals, fmt.per_year(cap.commitment_per_year, "no commitment"), marks.commitment)
+    total_n = cap.totals.total_accelerators
+    risky = deals_at_risk(ev, portfolio.facilities) if portfolio is not None else []
+    for label, figures, pairs in ((f"Ending ≤{h}d  ", cap.ending, [p for p in risky if p[0].risk is Risk.ENDING]),
+                                  (f"At risk ≤{h}d ", cap.at_risk, risky)):
+        totals.append("\n" + label, style="bold")
+        some = bool(figures.total_accelerators or figures.power_mw)
+        totals.append(_figures(figures), style=STYLE["at_risk"] if some else (STYLE["ok"] if "risk" in label else ""))
+        if some and total_n:
+            totals.append(f" ({fmt.share(figures.total_accelerators, total_n)})", style=STYLE["at_risk"])
+        if pairs:
+            totals.append(" " + _deals(pairs), style="bold")
+    if what_if is not None:
+        totals.append("\n")
+        totals.append(f"{WHAT_IF} ", style=STYLE["what_if"])
+        d = what_if.difference
+        if d is None:
+            totals.append(" no change in capacity or commitment")
+        else:
+            share = fmt.share(d.accelerators, total_n) if d.accelerators else ""
+            totals.append(f" {fmt.difference(d.accelerators, d.figures.power_mw, d.money)} from {fmt.day(d.since)}"
+                          + (f" ({share})" if share else ""), style="bold")
 
     points = [(d, f.total_accelerators, f.power_mw) for d, f in cap.timeline]
     timeline = timeline_text(points, step, width)
@@ -94,5 +134,6 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80) -> CapacityTexts:
         providers.append_text(cell(f"  {_figures(p.figures)} · {money}"))
         if p.concentration is not None:
             style = STYLE["at_risk"] if p.concentration >= 0.5 else ""
-            providers.append(f" · {p.concentration:.0%} of its revenue", style=style)
+            providers.append(" · ")
+            _append(providers, f"{p.concentration:.0%} of its revenue", pid in marks.providers, style)
     return CapacityTexts(totals, timeline, providers)

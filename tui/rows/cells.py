@@ -26,6 +26,7 @@ STYLE = {
     "error": "bold reverse red",  # the files are invalid or stale: as urgent as a critical countdown
     "travel": "bold cyan",  # the as-of date is not today
     "muted": "italic",  # derivations, sources: secondary, still legible
+    "what_if": "bold reverse medium_purple",  # a hypothetical scenario is on show (SPEC §2.1)
 }
 BAND_STYLE = {Band.CRITICAL: STYLE["critical"], Band.WARN: STYLE["warn"], Band.OK: STYLE["ok"]}
 STATUS_STYLE = {Status.UPCOMING: "blue", Status.ACTIVE: "green", Status.NOTICE: "bold yellow", Status.ENDED: "italic"}

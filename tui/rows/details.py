@@ -2,13 +2,16 @@
 source, and how each computed date was derived."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.text import Text
 
 from ..core import formatting as fmt
 from ..core.changes import DATE_FIELDS
-from ..core.evaluate import DealState, Evaluation, derivations, event_asks, line_figures
+from ..core.evaluate import DealState, Evaluation, Figures, deal_capacity, derivations, event_asks, line_figures
 from ..core.model import Portfolio
 from ..core.text import visible
+from ..core.words import WHAT_IF
 from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE
 
 COMPUTED = DATE_FIELDS
@@ -24,10 +27,24 @@ def _source(portfolio: Portfolio, source_id: str | None) -> str:
     return f"  [source: {source_id} — {source.title}{dated}]"
 
 
-def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
-    """The whole details page as one renderable. File text is made visible, never parsed."""
+def _with_share(text: str, part: int | Decimal, whole: int | Decimal) -> str:
+    share = fmt.share(part, whole)
+    return f"{text} ({share} of the portfolio's)" if share and part else text
+
+
+def _models(f: Figures) -> str:
+    models = f.nonzero()
+    return f": {fmt.accelerators(models)}" if len(models) > 1 else ""
+
+
+def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio, assumptions: tuple[str, ...] = ()) -> Text:
+    """The whole details page as one renderable. File text is made visible, never parsed.
+    `assumptions`: of the what-if on show (the page then says first that it is hypothetical)."""
     deal = s.deal
     out = Text(end="")
+    if assumptions:
+        out.append(f" {WHAT_IF} ", style=STYLE["what_if"])
+        out.append(visible(f" hypothetical, assuming {', '.join(assumptions)}"), style="bold")
 
     def heading(title: str) -> None:
         if out:
@@ -99,6 +116,23 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio) -> Text:
         out.append(f"\n{'':<22}{visible(event_asks(e, s, provider_name))}", style="italic")
     if not s.events:
         out.append("\nnone")
+
+    heading(f"Capacity on {fmt.day(ev.as_of)} and its share of the portfolio")
+    mine = deal_capacity(s, ev.as_of, portfolio.facilities)
+    cap = ev.capacity
+    row("accelerators", _with_share(fmt.count(mine.total_accelerators), mine.total_accelerators,
+                                    cap.totals.total_accelerators) + _models(mine))
+    row("power", _with_share(fmt.power(mine.power_mw), mine.power_mw, cap.totals.power_mw))
+    c = deal.commitment
+    if c is not None and s.in_force(ev.as_of):
+        total = cap.commitment_per_year.get(c.currency)
+        row("commitment", _with_share(fmt.short_money(c.per_year, c.currency) + "/yr", c.per_year, total or 0))
+    risk, horizon = s.risk, ev.settings.horizon_days
+    out.append(f"\n{'at risk':<22}", style="bold")
+    if risk is None:
+        out.append(f"no (not within {horizon} days)")
+    else:
+        out.append(f"yes, {risk.label} within {horizon} days", style=STYLE["at_risk"])
 
     heading("Capacity lines")
     for line in deal.capacity:

@@ -17,7 +17,9 @@ class DetailsScreen(Screen[None]):
     """One deal's details; follows the data as it reloads (`show_data`)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", tooltip="back to the main screen"),
-                Binding("q", "app.pop_screen", "Back", tooltip="back to the main screen")]
+                Binding("q", "app.pop_screen", "Back", tooltip="back to the main screen"),
+                Binding("a", "claims", "Claims: what if right",
+                        tooltip="the claims bearing on this deal, and what each source would change if right")]
 
     def __init__(self, deal_id: str, data: ScreenData) -> None:
         super().__init__()
@@ -40,4 +42,9 @@ class DetailsScreen(Screen[None]):
         if state is None or ev is None or portfolio is None:
             body.update(Text(f"Deal {visible(self.deal_id)} is no longer in the portfolio. Press esc.", end=""))
             return
-        body.update(details_text(state, ev, portfolio))
+        view = data.view
+        body.update(details_text(state, ev, portfolio, view.assumptions if view is not None else ()))
+
+    async def action_claims(self) -> None:
+        # (an app-wide view, opened on this deal's claims: the App holds the files' portfolio)
+        await self.app.run_action(f"disputes({self.deal_id!r})")

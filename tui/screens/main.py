@@ -3,6 +3,7 @@ act on the panes (filter, sort, details). It shows what it is given (`show_data`
 `show_status`) and asks the App for nothing."""
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from rich.text import Text
@@ -16,6 +17,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from ..core import formatting as fmt
+from ..core.scenarios import NoticeAssumption
+from ..core.text import visible
+from ..core.words import WHAT_IF
 from ..loading import ScreenData, evaluate_kept
 from ..panes.capacity import CapacityPane
 from ..panes.countdowns import CountdownsPane
@@ -24,6 +28,7 @@ from ..rows.cells import cell
 from ..widgets.status_bar import Status, StatusBar
 from ..widgets.virtual_table import VirtualTable
 from .details import DetailsScreen
+from .what_if import AssumeNoticeScreen, AssumptionRequested
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
@@ -49,9 +54,11 @@ class MainScreen(Screen[None]):
         Binding("2", "focus_pane(2)", "Countdowns", show=False, tooltip="focus the countdowns pane"),
         Binding("3", "focus_pane(3)", "Capacity", show=False, tooltip="focus the capacity pane"),
         Binding("z", "zoom", "Zoom", tooltip="maximise the focused pane, or back (the header stays)"),
+        Binding("n", "assume_notice", "What if notice", show=False,
+                tooltip="what if notice were served on the selected deal (a date, a party)"),
     ]
     PANES = {1: "#deal-table", 2: "#event-table", 3: "#capacity"}  # what takes the focus in each
-    DATA_ACTIONS = frozenset({"filter", "sort", "reverse_sort", "details"})  # need data on screen
+    DATA_ACTIONS = frozenset({"filter", "sort", "reverse_sort", "details", "assume_notice"})  # need data on screen
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +72,7 @@ class MainScreen(Screen[None]):
         bar = StatusBar(id="status")
         bar.set_reactive(StatusBar.status, self.status)
         yield bar
+        yield Static(id="what-if")
         with VerticalScroll(id="errors"):
             yield Static(id="errors-body")
         with Container(id="panes"):
@@ -106,12 +114,24 @@ class MainScreen(Screen[None]):
             terms = self.query_one(DealTermsPane)
             terms.show(view.evaluation, portfolio, view.deal_rows)
             self._show_filtered(terms.kept)
+        self._show_what_if()
         # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
         self.set_class(portfolio is None, "no-data")
         self.set_class(bool(data.errors), "has-errors")
         self._show_errors()
         if (portfolio is not None) != had_data:  # filter/sort/details come and go with the data
             self.refresh_bindings()
+
+    def _show_what_if(self) -> None:
+        """The assumptions of a scenario on show, on their own line under the header."""
+        view = self.data.view
+        assumptions = view.assumptions if view is not None else ()
+        self.set_class(bool(assumptions), "what-if")
+        if assumptions:
+            text = Text(f" {WHAT_IF}: ", style="bold", end="", no_wrap=True, overflow="ellipsis")
+            text.append_text(cell(" · ".join(assumptions)))
+            text.append("  (x: drop the last · X: all)")
+            self.query_one("#what-if", Static).update(text)
 
     def _show_filtered(self, kept: frozenset[str] | None) -> None:
         """Countdowns and capacity for the deals the filter keeps (None: every deal)."""
@@ -120,7 +140,8 @@ class MainScreen(Screen[None]):
             return
         ev = view.evaluation
         self.query_one(CountdownsPane).show(ev, view.event_rows, kept, self.data.today)
-        self.query_one(CapacityPane).show(ev, evaluate_kept(portfolio, ev, kept) if kept is not None else None)
+        self.query_one(CapacityPane).show(ev, evaluate_kept(portfolio, ev, kept) if kept is not None else None,
+                                          portfolio, view.what_if)
 
     def on_deal_terms_pane_filtered(self, message: DealTermsPane.Filtered) -> None:
         # A keystroke shows in the table at once; the other panes follow once typing pauses
@@ -194,12 +215,30 @@ class MainScreen(Screen[None]):
             terms.clear_filter()
 
     def action_details(self) -> None:
+        self.show_details(self._selected_deal())
+
+    def _selected_deal(self) -> str | None:
         focused = self.focused
         if focused is not None and focused.id == "event-table":
-            deal_id = self.query_one(CountdownsPane).selected_deal
-        else:
-            deal_id = self.query_one(DealTermsPane).selected_deal
-        self.show_details(deal_id)
+            return self.query_one(CountdownsPane).selected_deal
+        return self.query_one(DealTermsPane).selected_deal
+
+    def action_assume_notice(self) -> None:
+        """What if notice were served on the selected deal: asks when and by whom."""
+        portfolio, deal_id = self.data.portfolio, self._selected_deal()
+        deal = portfolio.deals.get(deal_id) if portfolio is not None and deal_id is not None else None
+        if deal is None or portfolio is None:
+            return
+        if deal.notice is None:
+            self.notify(visible(f"deal '{deal.id}' has no exit right (no notice terms): no notice to assume"),
+                        title="What-if", severity="warning", markup=False)
+            return
+
+        def assume(assumption: NoticeAssumption | None) -> None:
+            if assumption is not None:
+                self.post_message(AssumptionRequested(assumption))
+        self.app.push_screen(AssumeNoticeScreen(deal, self.data.today or date.today(), portfolio.settings.side),
+                             assume)
 
     def show_details(self, deal_id: str | None) -> None:
         evaluation = self.data.evaluation

@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ..core import formatting as fmt
+from ..core.words import WHAT_IF
 from ..rows.cells import STYLE, cell
 
 
@@ -27,6 +28,7 @@ class Status:
     progress: float | None = None  # of a load under way (None: no load under way)
     evaluating: date | None = None  # a new as-of date being evaluated (`as_of`: the date on show)
     saving: bool = False  # a writer still holds a changed file open: waiting for it
+    what_if: tuple[str, ...] = ()  # the assumptions of the scenario on show (SPEC §2.1)
 
 
 class StatusBar(Widget):
@@ -42,6 +44,9 @@ class StatusBar(Widget):
         line = Text(end="", no_wrap=True, overflow="ellipsis")
         line.append(" dealmon ", style="bold reverse")
         line.append(" ")
+        if s.what_if:  # first: a hypothetical state must be impossible to mistake for the real one
+            line.append(f" {WHAT_IF} ", style=STYLE["what_if"])
+            line.append(" ")
         if s.errors and s.deals is not None:
             line.append(f"STALE: {fmt.plural(s.errors, 'error')} in the files", style=STYLE["error"])
         elif s.errors:
