@@ -260,3 +260,50 @@ def test_per_deal_figures_add_up_to_the_portfolio(tmp_path, text, as_of):
             ending.add(mine)
     for got, want in ((totals, ev.capacity.totals), (ending, ev.capacity.ending), (at_risk, ev.capacity.at_risk)):
         assert (got.nonzero(), got.power_mw) == (want.nonzero(), want.power_mw)
+
+
+def test_an_events_date_is_marked_when_a_claim_disputes_what_it_comes_from(tmp_path):
+    from tui.rows.cells import DISPUTED_STYLE, measure
+    from tui.rows.events import build_event_rows
+
+    text = """
+        providers: {p: {name: P}}
+        sources: {s: {title: S}}
+        deals:
+          d: {buyer: B, provider: p, start: 2026-01-01, end: 2027-06-30,
+              notice: {period: 30 days, not_before: 2027-01-01},
+              claims: [{field: end, value: 2027-12-31, source: s}]}
+    """
+    portfolio = load_yaml(tmp_path, text).portfolio
+    rows = build_event_rows(evaluate(portfolio, T), None)
+    keys = rows.keys()
+    assert [rows.row(k)[0] for k in keys] == [("2027-01-01", ""), ("±2027-06-30", DISPUTED_STYLE)]
+    assert rows.column_widths(keys)[0] == max(measure([rows.row(k)[0]])[0] for k in keys) == 11
+    assert rows.column_widths(keys[:1])[0] == 10
+
+
+@settings(max_examples=150, **PROPS)
+@given(portfolios(), NEAR, st.integers(0, 800), st.sampled_from(list(Party)), st.integers(-40, 40))
+def test_dropping_every_assumption_restores_the_real_evaluation(tmp_path, text, as_of, after, party, step):
+    """The monitor evaluates a scenario from the real evaluation on show and back (each reusing
+    the states of the deals the assumption did not touch): going back, and moving the date
+    meanwhile, gives exactly what a fresh evaluation of the files gives."""
+    portfolio = _portfolio(tmp_path, text)
+    ident = next(iter(portfolio.deals))
+    deal = portfolio.deals[ident]
+    given_on = deal.start + timedelta(days=after)
+    assume(deal.notice is not None and not deal.notice_refusals(party, given_on))
+    real = evaluate(portfolio, as_of)
+    scenario = sc.apply(portfolio, [sc.parse(f"notice:{ident}:{given_on}:{party}")])
+    what_if = evaluate(scenario, as_of, real)
+    assert to_json(what_if, "UTC", [], scenario.facilities) == to_json(evaluate(scenario, as_of), "UTC", [],
+                                                                        scenario.facilities)
+    try:
+        later = as_of + timedelta(days=step)
+    except OverflowError:
+        later = as_of
+    moved = evaluate(scenario, later, what_if)
+    back = evaluate(portfolio, later, moved)
+    fresh = evaluate(portfolio, later)
+    assert to_json(back, "UTC", [], portfolio.facilities) == to_json(fresh, "UTC", [], portfolio.facilities)
+    assert back.events == fresh.events

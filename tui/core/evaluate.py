@@ -766,6 +766,23 @@ class _Sums:
 
 # --- what each event asks of the user (SPEC §3, "Event words") ---------------------------------
 
+# The fields each kind of event's date is computed from: a claim on one disputes the date.
+EVENT_FIELDS = {
+    EventKind.START: ("start",),
+    EventKind.EXIT_RIGHT: ("start", "notice", "notice.not_before"),
+    EventKind.NOTICE_DEADLINE: ("end", "renewal", "notice", "notice.period", "notice.effect", "notice.calendar"),
+    EventKind.RENEWAL: ("end", "renewal"),
+    EventKind.TERM_END: ("end",),
+    EventKind.EXIT: ("end", "renewal", "notice", "notice.period", "notice.effect", "notice.calendar", "notices"),
+    EventKind.NOTICE: (),
+}
+
+
+def event_disputed(e: Event, s: DealState) -> bool:
+    """Whether a claim disputes a field the date of event `e` (of deal `s`) is computed from."""
+    return bool(s.disputed) and any(f in s.disputed for f in EVENT_FIELDS[e.kind])
+
+
 def who_may_give_notice(deal: Deal, provider_name: str) -> str:
     """'either party', the buyer's text, or the provider's name."""
     notice = deal.notice

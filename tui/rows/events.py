@@ -6,10 +6,10 @@ from datetime import date
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation, Event, event_asks
+from ..core.evaluate import DealState, Evaluation, Event, event_asks, event_disputed
 from ..core.model import Portfolio
 from ..core.words import Status
-from .cells import BAND_STYLE, STYLE, Cell, cell, measure, table_cell
+from .cells import BAND_STYLE, DISPUTED_MARK, DISPUTED_STYLE, STYLE, Cell, cell, measure, table_cell
 
 COLUMNS = [("date", "date"), ("days", "left", "right"), ("band", "band"), ("event", "deal: event")]
 FULL_LABELS_FROM = 100  # columns: from here the full label of SPEC §3, below the short form
@@ -51,12 +51,14 @@ class EventRows:
         return list(self.events) if kept is None else [key for key in self.events if key[0] in kept]
 
     def row(self, key: EventKey, short: bool = False) -> tuple[Cell, ...]:
-        """The row of event `key`: date, days left, band, "deal: event" (the short label when
-        `short`: `EventKind.short`)."""
+        """The row of event `key`: date (marked ± when a claim disputes what it is computed
+        from), days left, band, "deal: event" (the short label when `short`: `EventKind.short`)."""
         made = self._made.get((key, short))
         if made is None:
             e = self.events[key]
             day, full, brief = self.fixed[key][:3]
+            if event_disputed(e, self.evaluation.deals[e.deal]):
+                day = (DISPUTED_MARK + day[0], DISPUTED_STYLE)
             style = BAND_STYLE[e.level]
             made = self._made[(key, short)] = (day, (fmt.days(e.days_left), style), (e.level.label, style),
                                                brief if short else full)
@@ -69,11 +71,13 @@ class EventRows:
         events, fixed = self.events, self.fixed
         day_width = label_width = 0
         levels = set()
+        states = self.evaluation.deals
         for key in keys:
             cells = fixed[key]
-            day_width = max(day_width, cells[3])
+            e = events[key]
+            day_width = max(day_width, cells[3] + event_disputed(e, states[e.deal]))
             label_width = max(label_width, cells[5] if short else cells[4])
-            levels.add(events[key].level)
+            levels.add(e.level)
         # Days left read longer as they grow ("today" and "1 day" are 5 cells, "2 days" 6):
         # the widest is at one end, and the keys are in date order.
         left = max(len(fmt.days(events[keys[0]].days_left)), len(fmt.days(events[keys[-1]].days_left)))
