@@ -307,3 +307,13 @@ def test_dropping_every_assumption_restores_the_real_evaluation(tmp_path, text, 
     fresh = evaluate(portfolio, later)
     assert to_json(back, "UTC", [], portfolio.facilities) == to_json(fresh, "UTC", [], portfolio.facilities)
     assert back.events == fresh.events
+
+
+def test_spec_corrections_exit_right_opens_at_the_later_of_start_and_not_before(tmp_path):
+    from conftest import state_of
+
+    # an upcoming deal whose not_before is earlier than its start: no exit before it starts
+    _, s = state_of(tmp_path, "start: 2027-03-01\nnotice: {period: 90 days, not_before: 2026-12-01}\n", T)
+    assert (s.status, s.exit_right_from, s.earliest_exit_if_notice_today) == (
+        "upcoming", date(2027, 3, 1), date(2027, 5, 30))
+    assert [(e.kind, e.date) for e in s.events] == [("exit_right", date(2027, 3, 1)), ("start", date(2027, 3, 1))]

@@ -35,7 +35,7 @@ from .core.locations import default_paths
 from .core.model import Portfolio, Settings
 from .core.perf import FrozenData
 from .core.problems import Problem
-from .core.scenarios import Assumption, Refused, apply, apply_what_holds, normalised, source_effects
+from .core.scenarios import Assumption, Refused, SourceEffect, apply, apply_what_holds, normalised, source_effects
 from .core.text import visible
 from .loading import (
     INLINE_LOAD_BYTES,
@@ -146,6 +146,7 @@ class DealmonApp(App[None]):
         self._last_activity = monotonic()  # of the last key, mouse event or load
         self._signals: list[int] = []
         self.change_log: list[tuple[str, str]] = []  # (clock time, what a reload changed), oldest first
+        self._disputes_for: tuple[Portfolio | None, date, str | None] = (None, date.min, None)
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -306,6 +307,9 @@ class DealmonApp(App[None]):
         if worker.group == "watch" and event.state == WorkerState.ERROR:
             # Never silently: the header says the files are no longer watched, and why.
             self._set_watch_mode(f"not watching: {type(worker.error).__name__}: {worker.error}"[:80])
+        elif worker.group == "disputes" and event.state == WorkerState.SUCCESS:
+            assert isinstance(worker.result, Job)
+            self._show_disputes(worker.result.take_output())
         elif worker.group == "view":
             self._view_done(event.state, worker)
         elif worker.group == "load" and event.state == WorkerState.SUCCESS:
@@ -501,8 +505,18 @@ class DealmonApp(App[None]):
         if portfolio is None:
             return
         real = self.view.evaluation if self.view is not None and not self.view.assumptions else None
-        effects = source_effects(portfolio, self.as_of, real)
-        self.push_screen(DisputesScreen(effects, portfolio, self.as_of, deal_id), self.assume)
+        job = Job(source_effects, portfolio=portfolio, T=self.as_of, real=real)
+        self._disputes_for = (portfolio, self.as_of, deal_id)
+        if quick_to_evaluate(portfolio):
+            self._show_disputes(job.run().take_output())
+        else:  # an evaluation per source: in a thread, the screen stays live
+            self.notify("Working out what each source would change…", title="Disputes", timeout=3)
+            self.run_worker(job.run, group="disputes", exclusive=True, thread=True, exit_on_error=False)
+
+    def _show_disputes(self, effects: list[SourceEffect]) -> None:
+        portfolio, as_of, deal_id = self._disputes_for
+        if portfolio is not None and portfolio is self.portfolio:  # (else a reload replaced the files: d again)
+            self.push_screen(DisputesScreen(effects, portfolio, as_of, deal_id), self.assume)
 
     def _view_here(self) -> None:
         """A date move on the event loop, for the date the keys pressed meanwhile led to (this

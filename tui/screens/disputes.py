@@ -19,6 +19,8 @@ from ..core.scenarios import SourceAssumption, SourceEffect
 from ..core.text import visible
 from ..rows.cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE
 
+CLAIMS_SHOWN = 8  # per source: a source with thousands of claims stays one readable entry
+
 
 def bears_on(effect: SourceEffect, portfolio: Portfolio, deal_id: str) -> bool:
     """Whether a source's claims concern the deal: on it, its provider or a facility it uses."""
@@ -37,7 +39,7 @@ def effect_text(effect: SourceEffect, portfolio: Portfolio) -> Text:
     out.append(visible(effect.source or "(no source)"), style="bold")
     if source is not None:
         out.append(visible(f" — {source.title}" + (f", {source.date}" if source.date else "")), style=STYLE["muted"])
-    for d in effect.claims:
+    for d in effect.claims[:CLAIMS_SHOWN]:
         out.append(f"\n  {DISPUTED_MARK} {d.kind} ")
         out.append(visible(d.ident), style="bold")
         out.append(f" {visible(d.claim.field)}: files ")
@@ -46,6 +48,8 @@ def effect_text(effect: SourceEffect, portfolio: Portfolio) -> Text:
         out.append(visible(d.claim.raw), style=DISPUTED_STYLE)
         if d.claim.note:
             out.append(f"\n      {visible(d.claim.note)}", style=STYLE["muted"])
+    if len(effect.claims) > CLAIMS_SHOWN:
+        out.append(f"\n  … and {len(effect.claims) - CLAIMS_SHOWN:,} more claims", style=STYLE["muted"])
     if effect.refused is not None:
         out.append(f"\n  cannot be assumed: {visible(effect.refused)}", style=STYLE["warn"])
         return out
@@ -77,9 +81,12 @@ class DisputesScreen(Screen[SourceAssumption | None]):
 
     def compose(self) -> ComposeResult:
         claims = sum(len(e.claims) for e in self.effects)
+        sources = sum(1 for e in self.effects if e.source)
+        unsourced = sum(len(e.claims) for e in self.effects if not e.source)
         about = f" bearing on {visible(self.deal_id)}" if self.deal_id else ""
-        head = Text(f"Disputes{about}: {fmt.plural(claims, 'claim')} from "
-                    f"{fmt.plural(len(self.effects), 'source')}, as of {self.as_of}. ", style="bold", end="")
+        head = Text(f"Disputes{about}: {fmt.plural(claims, 'claim')} from {fmt.plural(sources, 'source')}"
+                    + (f" ({unsourced:,} without a source)" if unsourced else "")
+                    + f", as of {self.as_of}. ", style="bold", end="")
         head.append("a / enter: what if the source is right", style=STYLE["muted"])
         yield Static(head, id="disputes-head")
         options = [Option(effect_text(e, self.portfolio), id=e.source or None) for e in self.effects]
