@@ -104,6 +104,8 @@ async def test_disputes_view_lists_every_claim_and_assumes_a_source(example):
         await pilot.pause()
         assert not isinstance(app.screen, DisputesScreen)
         assert "source:musk-x-post" in text_of(app.query_one("#what-if"))
+        assert text_of(app.query_one("#capacity-totals")).splitlines()[-1] == (
+            "WHAT-IF  no change in capacity or commitment; anthropic-spacex: exit right from 2026-08-03 → 2026-10-30")
         await pilot.press("enter")
         details = app.screen
         assert isinstance(details, DetailsScreen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import formatting as fmt
-from .evaluate import Evaluation
+from .evaluate import DealState, Evaluation
 from .words import Band, EventKind
 
 # A deal's computed dates, each with its words (the details screen and the change log use these).
@@ -50,6 +50,16 @@ def _bands(ev: Evaluation, ident: str) -> dict[EventKind, tuple[Band, str]]:
     return out
 
 
+def moved_dates(before: DealState, after: DealState) -> list[str]:
+    """'deal: exit date 2029-05-31 → 2027-03-03' for each computed date that differs."""
+    out = []
+    for name, label in DATE_FIELDS:
+        a, b = getattr(before, name), getattr(after, name)
+        if a != b:
+            out.append(f"{after.id}: {label} {a or '—'} → {b or '—'}")
+    return out
+
+
 def compare(old: Evaluation, new: Evaluation) -> Changes:
     changes = Changes(added=sorted(set(new.deals) - set(old.deals)),
                       removed=sorted(set(old.deals) - set(new.deals)))
@@ -57,10 +67,7 @@ def compare(old: Evaluation, new: Evaluation) -> Changes:
         before, after = old.deals[ident], new.deals[ident]
         if before is after:  # reused by the evaluation: the deal did not change
             continue
-        for name, label in DATE_FIELDS:
-            a, b = getattr(before, name), getattr(after, name)
-            if a != b:
-                changes.moved.append(f"{ident}: {label} {a or '—'} → {b or '—'}")
+        changes.moved += moved_dates(before, after)
         old_bands, new_bands = _bands(old, ident), _bands(new, ident)
         for kind in sorted(set(old_bands) & set(new_bands)):
             if old_bands[kind][0] != new_bands[kind][0]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
-from .changes import compare
+from .changes import compare, moved_dates
 from .dates import Duration
 from .evaluate import Evaluation, Figures, deal_capacity, evaluate, evaluate_deal
 from .model import CapacityLine, Claim, Deal, Facility, Notice, Portfolio, Provider, ServedNotice
@@ -238,10 +238,17 @@ class WhatIf:
 
     assumptions: tuple[str, ...]
     difference: Difference | None
+    moved: tuple[str, ...]  # the computed dates that differ on the as-of date, as the change log says them
 
 
 def what_if(real: Portfolio, scenario: Portfolio, assumptions: Sequence[Assumption], T: date) -> WhatIf:
-    return WhatIf(tuple(normalised(real, assumptions)), difference(real, scenario, T))
+    moved: list[str] = []
+    for ident in changed_deals(real, scenario):
+        deal = real.deals.get(ident)
+        if deal is not None:
+            moved += moved_dates(evaluate_deal(deal, T, real.settings),
+                                 evaluate_deal(scenario.deals[ident], T, scenario.settings))
+    return WhatIf(tuple(normalised(real, assumptions)), difference(real, scenario, T), tuple(moved))
 
 
 def changed_deals(real: Portfolio, scenario: Portfolio) -> list[str]:

@@ -122,6 +122,9 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80, portfolio: Portfo
             share = fmt.share(d.accelerators, total_n) if d.accelerators else ""
             totals.append(f" {fmt.difference(d.accelerators, d.figures.power_mw, d.money)} from {fmt.day(d.since)}"
                           + (f" ({share})" if share else ""), style="bold")
+        if what_if.moved and d is None:  # what it does change: the dates
+            totals.append_text(cell(f"; {what_if.moved[0]}"
+                                    + (f" +{len(what_if.moved) - 1:,} more" if len(what_if.moved) > 1 else "")))
 
     points = [(d, f.total_accelerators, f.power_mw) for d, f in cap.timeline]
     timeline = timeline_text(points, step, width)
