@@ -88,13 +88,15 @@ def test_default_is_the_bundled_example(capsys):
 def test_text_report_lines(capsys):
     code, out, _ = check(capsys, str(REPO / "config"), "--as-of", "2026-12-30", "--within", "5")
     lines = out.splitlines()
-    assert lines[1].startswith("  anthropic-spacex  active    Anthropic → spacex · next: term ends 2029-05-31")
-    assert lines[2].startswith("!!google-spacex     active    Google → spacex")
-    assert "notice today → exit 2027-03-30" in lines[1]
-    assert "next: exit right opens 2027-01-01 (2 days, critical)" in lines[2]
-    assert lines[3].startswith("capacity: GB200 140,000 · H100 150,000 · H200 50,000 · NVIDIA GPU 110,000 · 510 MW")
-    assert "commitment 26.04B USD/yr" in lines[3]
-    assert "1 event(s) within 5 days:" in out and code == 1
+    assert lines[1] == ("  anthropic-spacex  active    Anthropic ← SpaceX · next: term ends 2029-05-31 (883 days, ok) "
+                        "· notice on 2026-12-30 → exit on 2027-03-30")
+    assert lines[2].startswith("!!google-spacex     active    Google ← SpaceX · next: exit right opens 2027-01-01 "
+                               "(2 days, critical)")
+    assert lines[3] == ("capacity: GB200 140,000 · H100 150,000 · H200 50,000 · NVIDIA GPU 110,000 · 510 MW "
+                        "· commitment 26.04B USD/yr")
+    assert lines[5] == ("at risk within 90 days: 340,000 accelerators · 510 MW (76% of accelerators): "
+                        "anthropic-spacex (76%, other side can end)")
+    assert "1 event within 5 days:" in out and code == 1
 
 
 HOSTILE = [

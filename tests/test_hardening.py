@@ -21,14 +21,19 @@ from hypothesis import strategies as st
 
 from tui.cli import main
 from tui.core import formatting as fmt
+from tui.core import scenarios
 from tui.core.asof import AsOf
+from tui.core.calendar import calendar_bytes
 from tui.core.dates import BEFORE_TIME, Duration, add, sub
 from tui.core.evaluate import evaluate
+from tui.core.github import github_annotations
 from tui.core.loader import load
-from tui.core.report import text_report, to_json
+from tui.core.markdown import markdown_digest
+from tui.core.report import Report, text_report, to_json
 from tui.rows.capacity import capacity_texts
 from tui.rows.deals import build_deal_rows
 from tui.rows.details import details_text
+from tui.rows.disputes import effect_text
 from tui.rows.events import build_event_rows
 
 PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: .+$")
@@ -39,16 +44,24 @@ HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 def every_output(portfolio, as_of: date) -> None:
     """Evaluate and render through every output; raises whatever any of them raises."""
     ev = evaluate(portfolio, as_of)
-    text_report(ev, "UTC", "x", True, 7, ev.warnings)
+    for within in (7, 10 ** 9):
+        report = Report(ev, portfolio, "UTC", "x", as_of, within, ev.warnings, ["source:s"])
+        text_report(report)
+        markdown_digest(report)
+        github_annotations(report)
+        calendar_bytes(report)
     json.dumps(to_json(ev, "UTC", ev.warnings, portfolio.facilities))
     deal_rows = build_deal_rows(ev, portfolio, None, 0)
     for sort_index in range(6):
         deal_rows.order(sort_index)
     build_event_rows(ev, None)
+    what_if = scenarios.what_if(portfolio, portfolio, [], as_of)
     for step in (3, 6):
-        capacity_texts(ev, step)
+        capacity_texts(ev, step, 80, portfolio, what_if)
     for state in ev.deals.values():
-        details_text(state, ev, portfolio)
+        details_text(state, ev, portfolio, ("source:s",))
+    for effect in scenarios.source_effects(portfolio, as_of, ev):
+        effect_text(effect, portfolio)
 
 
 # --- one number path ---------------------------------------------------------------------------

@@ -4,18 +4,25 @@ Answers from `checkcache` when the files, options and day are unchanged."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
+from dataclasses import replace
 from typing import Any
 
 from . import checkcache
 from .core import scenarios
+from .core.calendar import calendar_bytes
 from .core.clock import today, tz_problem, zone_name
 from .core.evaluate import evaluate
+from .core.github import command, github_annotations, problem_commands
 from .core.loader import default_paths, load
+from .core.markdown import markdown_digest
 from .core.model import Portfolio
 from .core.problems import Problem
-from .core.report import errors_json, raw_message, text_report, to_json
+from .core.report import Report, errors_json, json_text, raw_message, text_report
 from .core.text import visible
 from .watch.snapshot import take_snapshot
 
@@ -27,7 +34,7 @@ def run_check(args: argparse.Namespace) -> int:
         return _emit(_check(args, paths, bundled, None))
     snapshot = take_snapshot(paths)  # read once: hashed for the key, and what a miss loads
     options = {"paths": paths, "bundled": bundled, "as_of": str(args.as_of), "within": args.within,
-               "format": args.format, "assume": args.assume}
+               "format": args.format, "assume": args.assume, "quiet": args.quiet, "fail_on": args.fail_on}
     entry_key = checkcache.key(snapshot.digest, options)
     entry = checkcache.lookup(directory, entry_key)
     if entry is None:
@@ -51,14 +58,15 @@ def zone_warnings(portfolio: Portfolio, files: list[str]) -> list[Problem]:
     return [Problem(where, 1, 1, problem)]
 
 
-def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
-           contents: dict[str, bytes] | None) -> dict[str, Any]:
-    """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
+def evaluated(args: argparse.Namespace, paths: list[str], bundled: bool,
+              contents: dict[str, bytes] | None) -> Report | dict[str, Any]:
+    """Load, apply the assumptions and evaluate: the report's inputs (its window: critical_days
+    or --within), or the outputs of an invalid load or a refused assumption (exit 2)."""
     result = load(paths, contents)
     label = "bundled example" if bundled else result.label
     portfolio = result.portfolio
     if portfolio is None:
-        return _invalid(args, [raw_message(problem) for problem in result.errors])
+        return _invalid(args, [raw_message(problem) for problem in result.errors], result.errors)
     assumptions = []
     try:
         assumptions = [scenarios.parse(text) for text in args.assume]
@@ -67,24 +75,71 @@ def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
         return _invalid(args, [f"--assume {refused}"])
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
-    as_of = args.as_of or now
-    ev = evaluate(portfolio, as_of, carry=False)  # one date: nothing to keep for another
+    ev = evaluate(portfolio, args.as_of or now, carry=False)  # one date: nothing to keep for another
     warnings = result.warnings + ev.warnings + zone_warnings(portfolio, result.files or paths)
-    within = portfolio.settings.critical_days if args.within is None else args.within
-    assumed = scenarios.normalised(portfolio, assumptions)
+    within = portfolio.settings.critical_days if getattr(args, "within", None) is None else args.within
+    return Report(ev, portfolio, zone, label, now, within, warnings, scenarios.normalised(portfolio, assumptions))
+
+
+def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
+           contents: dict[str, bytes] | None) -> dict[str, Any]:
+    """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
+    report = evaluated(args, paths, bundled, contents)
+    if not isinstance(report, Report):
+        return report
+    ev = report.ev
+    code = 1 if report.due and args.fail_on == "events" else 0
     if args.format == "json":
-        report = to_json(ev, zone, warnings, portfolio.facilities, assumed)
-        stdout = json.dumps(report, ensure_ascii=True, separators=(",", ":")) + "\n"
+        stdout = json_text(ev, report.zone, report.warnings, report.portfolio.facilities, report.assumptions)
     else:
-        stdout = text_report(ev, zone, label, as_of == now, within, warnings, portfolio.providers, assumed)
-    code = 1 if any(e.days_left <= within for e in ev.events) else 0
-    return {"exit": code, "stdout": stdout, "stderr": "", "zone": zone, "today": now.isoformat()}
+        if args.within is None and args.format != "text":
+            # The digest and the annotations list what is coming within warn_days (SPEC §3);
+            # the exit code stays about critical_days unless --within says otherwise.
+            report = replace(report, within=ev.settings.warn_days)
+        render = {"text": text_report, "markdown": markdown_digest, "github": github_annotations}[args.format]
+        stdout = render(report)
+    if args.quiet and code == 0:
+        stdout = ""
+    return {"exit": code, "stdout": stdout, "stderr": "", "zone": report.zone, "today": report.today.isoformat()}
 
 
-def _invalid(args: argparse.Namespace, messages: list[str]) -> dict[str, Any]:
-    """Exit 2: every message on stderr, made visible (and, with JSON, raw in `errors` on stdout)."""
+def run_ics(args: argparse.Namespace) -> int:
+    """`dealmon ics`: the events as an iCalendar file, on stdout or written to `-o FILE`
+    (atomically: a calendar fetching it never reads half a file). Exit 0, or 2 as `check`."""
+    paths, bundled = (args.paths, False) if args.paths else default_paths()
+    args.format = "text"
+    report = evaluated(args, paths, bundled, None)
+    if not isinstance(report, Report):
+        return _emit(report)
+    data = calendar_bytes(report)
+    if args.output is None or args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    target = os.path.abspath(args.output)
+    fd, temp = tempfile.mkstemp(prefix=".dealmon-", suffix=".ics.tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(temp, 0o644)  # (a calendar server or a colleague reads it)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return 0
+
+
+def _invalid(args: argparse.Namespace, messages: list[str], problems: list[Problem] | None = None) -> dict[str, Any]:
+    """Exit 2: every message on stderr, made visible; with JSON, raw in `errors` on stdout; with
+    GitHub, an `::error` command each on stdout (at the file, line and column of `problems`)."""
     zone = zone_name(None)
-    stdout = (json.dumps(errors_json(messages), ensure_ascii=True, separators=(",", ":")) + "\n"
-              if args.format == "json" else "")
+    stdout = ""
+    if args.format == "json":
+        stdout = json.dumps(errors_json(messages), ensure_ascii=True, separators=(",", ":")) + "\n"
+    elif args.format == "github":
+        lines = problem_commands("error", problems) if problems else [command("error", m) for m in messages]
+        stdout = "".join(line + "\n" for line in lines)
     stderr = "".join(f"{visible(m)}\n" for m in messages)
     return {"exit": 2, "stdout": stdout, "stderr": stderr, "zone": zone, "today": today(zone).isoformat()}

@@ -1,4 +1,5 @@
-"""Command line: `dealmon [PATH ...]` (the monitor) and `dealmon check [PATH ...]`.
+"""Command line: `dealmon [PATH ...]` (the monitor), `dealmon check [PATH ...]`, `dealmon ics
+[PATH ...]` (a calendar of the events) and `dealmon schema` (the files' JSON Schema).
 
 A thin shell: it parses the arguments and runs the command (`check.py` or the monitor's
 `app.py`), each importing only what it needs, so `check` and `--help` stay fast.
@@ -40,17 +41,38 @@ def _check_parser() -> argparse.ArgumentParser:
                 "event within DAYS; 1: valid, some event within DAYS; 2: invalid.")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="evaluate as of this date (default: today)")
     p.add_argument("--within", type=_days, metavar="DAYS",
-                   help="exit 1 when an event is this many days away or fewer (default: critical_days)")
+                   help="exit 1 when an event is this many days away or fewer (default: critical_days); "
+                        "markdown and github list the events within it (default there: warn_days)")
+    _assume_argument(p)
+    p.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text",
+                   help="text: a compact report; json: SPEC §3's object; markdown: a digest for a chat or "
+                        "an e-mail; github: GitHub Actions annotations")
+    p.add_argument("--quiet", action="store_true", help="print nothing when the exit code is 0 (for cron)")
+    p.add_argument("--fail-on", choices=("events", "errors"), default="events",
+                   help="events (default): exit 1 when an event is within DAYS; errors: exit 0 then too, "
+                        "failing only on invalid files (2), e.g. in a pre-commit hook")
+    return p
+
+
+def _ics_parser() -> argparse.ArgumentParser:
+    p = _parser("dealmon ics", "The events as an iCalendar file (RFC 5545) for a calendar to import or "
+                "subscribe to: all-day events with stable UIDs, alarms warn_days and critical_days before.")
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the events as of this date (default: today)")
+    _assume_argument(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write the calendar here (atomically) instead of stdout")
+    return p
+
+
+def _assume_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assume", action="append", default=[], metavar="A",
                    help="what if: notice:DEAL:DATE[:PARTY] (a notice served on DATE; PARTY defaults to "
                         "settings.side) or source:SOURCE (SOURCE's claims are right); repeatable, applied in order")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    return p
 
 
 def _monitor_parser() -> argparse.ArgumentParser:
     p = _parser("dealmon", "Terminal monitor for compute-capacity deals. `dealmon check --help` for "
-                "the headless check.")
+                "the headless check, `dealmon ics --help` for a calendar of the deadlines, `dealmon schema` "
+                "for the files' JSON Schema.")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
     p.add_argument("--version", action="version", version=f"dealmon {__version__}")
     return p
@@ -65,6 +87,24 @@ def run_check(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
+def run_ics(args: argparse.Namespace) -> int:
+    from .check import run_ics
+
+    return run_ics(args)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .core.loader.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def _schema_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(prog="dealmon schema", description="Print the JSON Schema (draft 2020-12) of "
+                                   "the deal files, for editors (yaml-language-server, VS Code, Neovim).")
+
+
 def run_monitor(args: argparse.Namespace) -> int:
     from .app import run_app
 
@@ -76,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "check":
             return run_check(_check_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "ics":
+            return run_ics(_ics_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "schema":
+            return run_schema(_schema_parser().parse_args(argv[1:]))
         return run_monitor(_monitor_parser().parse_args(argv))
     except KeyboardInterrupt:
         return 130

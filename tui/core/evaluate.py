@@ -831,5 +831,29 @@ def event_asks(e: Event, s: DealState, provider_name: str) -> str:
             f"renews to {_day(terms.end_k(k + 1))}")
 
 
+def exit_words(s: DealState, as_of: date, today: date | None = None) -> str:
+    """What notice would do for deal `s`, in words: 'notice today → exit on …', or why not."""
+    when = "today" if today is None or today == as_of else f"on {_day(as_of)}"
+    deal, exit_on = s.deal, s.earliest_exit_if_notice_today
+    served = s.counted_notice
+    if served is not None:
+        how = "assumed (what-if)" if served.assumed else "served"
+        return f"notice {how} {_day(served.given)} by the {served.by.label} → exit on {_day(s.exit_date)}"
+    if deal.notice is None:
+        if deal.fixed_end is not None:
+            return f"no exit right · the term ends {_day(deal.fixed_end)}"
+        if deal.end is None:
+            return "no exit right · evergreen, no end"
+        return f"no exit right · renews at {_day(s.term_end)}"
+    opens = s.exit_right_from
+    if opens is None:
+        return "the exit right never opens (after 9999-12-31)"
+    if exit_on is None:
+        return "no exit reachable by notice"
+    if opens > as_of:
+        return f"exit right opens {_day(opens)} → exit on {_day(exit_on)} at the earliest"
+    return f"notice {when} → exit on {_day(exit_on)}"
+
+
 def _day(d: date | None) -> str:
     return d.isoformat() if d is not None else "never (after 9999-12-31)"

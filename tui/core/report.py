@@ -1,16 +1,19 @@
 """`dealmon check` output: the JSON of SPEC §3 and a compact text report."""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
-from .evaluate import Evaluation, Figures, deal_capacity, event_asks
-from .model import Facility, Provider
+from .evaluate import DealState, Evaluation, Event, Figures, deal_capacity, deals_at_risk, event_asks, exit_words
+from .model import Deal, Facility, Portfolio
 from .problems import Problem
+from .scenarios import disputes
 from .text import visible
-from .words import WHAT_IF
+from .words import WHAT_IF, Risk, Status
 
 SCHEMA = 1
 
@@ -34,27 +37,51 @@ def raw_message(p: Problem) -> str:
 def to_json(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict[str, Facility],
             assumptions: list[str] | None = None) -> dict[str, Any]:
     """SPEC §3's JSON; `assumptions` (normalised, SPEC §2.1) are echoed when there are any."""
-    deals = []
-    for ident, s in ev.deals.items():
-        c = s.deal.commitment
-        deals.append({
-            "id": ident,
-            "buyer": s.deal.buyer,
-            "provider": s.deal.provider,
-            "status": s.status,
-            "commitment_per_year": ({"amount": fmt.plain_decimal(c.per_year), "currency": c.currency}
-                                    if c is not None else None),
-            "exit_right_from": _iso(s.exit_right_from),
-            "exit_date": _iso(s.exit_date),
-            "term_end": _iso(s.term_end),
-            "notice_deadline": _iso(s.notice_deadline),
-            "earliest_exit_if_notice_today": _iso(s.earliest_exit_if_notice_today),
-            "events": [{"kind": e.kind, "date": e.date.isoformat(), "days_left": e.days_left, "level": e.level}
-                       for e in s.events],
-            "disputed": s.disputed,
-            "capacity": _figures(deal_capacity(s, ev.as_of, facilities)),
-            "at_risk": s.risk,
-        })
+    doc = _portfolio_json(ev, zone, warnings, assumptions)
+    return {**dict(list(doc.items())[:3]), "deals": [_deal_json(s, ev, facilities) for s in ev.deals.values()],
+            **dict(list(doc.items())[3:])}
+
+
+def json_text(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict[str, Facility],
+              assumptions: list[str] | None = None) -> str:
+    """`json.dumps(to_json(...))` as `check` prints it (compact, ASCII), each deal encoded as it
+    is made: a 10,000-deal document never exists as one tree of dicts (17 MB of peak memory)."""
+    doc = _portfolio_json(ev, zone, warnings, assumptions)
+    head = dict(list(doc.items())[:3])
+    tail = dict(list(doc.items())[3:])
+    deals = ",".join(_dumps(_deal_json(s, ev, facilities)) for s in ev.deals.values())
+    return f"{_dumps(head)[:-1]},\"deals\":[{deals}],{_dumps(tail)[1:]}\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def _deal_json(s: DealState, ev: Evaluation, facilities: dict[str, Facility]) -> dict[str, Any]:
+    c = s.deal.commitment
+    return {
+        "id": s.id,
+        "buyer": s.deal.buyer,
+        "provider": s.deal.provider,
+        "status": s.status,
+        "commitment_per_year": ({"amount": fmt.plain_decimal(c.per_year), "currency": c.currency}
+                                if c is not None else None),
+        "exit_right_from": _iso(s.exit_right_from),
+        "exit_date": _iso(s.exit_date),
+        "term_end": _iso(s.term_end),
+        "notice_deadline": _iso(s.notice_deadline),
+        "earliest_exit_if_notice_today": _iso(s.earliest_exit_if_notice_today),
+        "events": [{"kind": e.kind, "date": e.date.isoformat(), "days_left": e.days_left, "level": e.level}
+                   for e in s.events],
+        "disputed": s.disputed,
+        "capacity": _figures(deal_capacity(s, ev.as_of, facilities)),
+        "at_risk": s.risk,
+    }
+
+
+def _portfolio_json(ev: Evaluation, zone: str, warnings: list[Problem],
+                    assumptions: list[str] | None) -> dict[str, Any]:
+    """The document but its deals (in order: schema, as_of, timezone | capacity, warnings, assumptions)."""
     cap = ev.capacity
     capacity = {
         **_figures(cap.totals),
@@ -68,7 +95,7 @@ def to_json(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict
                         for fid, f in cap.by_facility.items()},
         "timeline": [{"date": d.isoformat(), **_figures(f)} for d, f in cap.timeline],
     }
-    out = {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone, "deals": deals,
+    out = {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone,
            "capacity": capacity, "warnings": [raw_message(w) for w in warnings]}
     if assumptions:
         out["assumptions"] = assumptions
@@ -80,46 +107,110 @@ def errors_json(messages: list[str]) -> dict[str, Any]:
     return {"schema": SCHEMA, "errors": messages}
 
 
-def text_report(ev: Evaluation, zone: str, label: str, today_is_as_of: bool, within: int,
-                warnings: list[Problem], providers: dict[str, Provider] | None = None,
-                assumptions: list[str] | None = None) -> str:
-    """A compact report for a terminal or a cron e-mail. All file text goes through visible()."""
+@dataclass(frozen=True)
+class Report:
+    """What every human-facing format of `dealmon check` (text, markdown, GitHub) and the
+    calendar are made from: one evaluation and the words around it."""
+
+    ev: Evaluation
+    portfolio: Portfolio
+    zone: str
+    label: str  # the config source, as the header says it
+    today: date  # the real date (the as-of date may be another)
+    within: int  # the events listed: days_left <= within
+    warnings: list[Problem] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)  # a what-if's, normalised
+
+    @property
+    def due(self) -> list[Event]:
+        """The events within `within` days, the soonest first."""
+        return [e for e in self.ev.events if e.days_left <= self.within]
+
+    def state(self, e: Event) -> DealState:
+        return self.ev.deals[e.deal]
+
+    def provider_name(self, deal: Deal) -> str:
+        provider = self.portfolio.providers.get(deal.provider)
+        return provider.name if provider is not None else deal.provider
+
+    def parties(self, deal: Deal) -> str:
+        """'Anthropic ← SpaceX': the buyer and the provider's name (raw file text)."""
+        return f"{deal.buyer} ← {self.provider_name(deal)}"
+
+    def asks(self, e: Event) -> str:
+        """What event `e` asks of the user, in SPEC §3's words (raw file text inside)."""
+        state = self.state(e)
+        return event_asks(e, state, self.provider_name(state.deal))
+
+    def at_risk(self) -> list[tuple[DealState, Figures]]:
+        return deals_at_risk(self.ev, self.portfolio.facilities)
+
+
+def risk_words(r: Report, limit: int) -> tuple[str, str]:
+    """The ending and at-risk figures within the horizon, each naming its deals (at most
+    `limit`) with their share of the accelerators: raw file text inside."""
+    cap, total = r.ev.capacity, r.ev.capacity.totals.total_accelerators
+    risky = r.at_risk()
+    out = []
+    for figures, pairs in ((cap.ending, [p for p in risky if p[0].risk is Risk.ENDING]), (cap.at_risk, risky)):
+        text = f"{fmt.count(figures.total_accelerators)} accelerators · {fmt.power(figures.power_mw)}"
+        share = fmt.share(figures.total_accelerators, total)
+        if figures.total_accelerators and share:
+            text += f" ({share} of accelerators)"
+        if pairs and limit:
+            named = [f"{s.id} ({fmt.share(f.total_accelerators, total) or '0%'}, {s.risk.label if s.risk else ''})"
+                     for s, f in pairs[:limit]]
+            text += ": " + ", ".join(named) + (f" and {len(pairs) - limit:,} more" if len(pairs) > limit else "")
+        out.append(text)
+    return out[0], out[1]
+
+
+def text_report(r: Report) -> str:
+    """A compact report for a terminal or a cron e-mail: the deals in force or to come (ended
+    ones counted), capacity, the deals at risk, disputes, the events within the window and
+    warnings. All file text goes through visible()."""
+    ev = r.ev
     out: list[str] = []
-    if assumptions:
-        out.append(f"{WHAT_IF}: hypothetical, assuming {', '.join(visible(a) for a in assumptions)}")
-    when = fmt.day(ev.as_of) + ("" if today_is_as_of else " (not today)")
-    out.append(f"dealmon: {visible(label)} · as of {when} · {zone}")
-    width = max([len(visible(i)) for i in ev.deals] + [4])
-    for ident, s in ev.deals.items():
+    if r.assumptions:
+        out.append(f"{WHAT_IF}: hypothetical, assuming {', '.join(visible(a) for a in r.assumptions)}")
+    when = fmt.day(ev.as_of) + ("" if ev.as_of == r.today else " (not today)")
+    out.append(f"dealmon: {visible(r.label)} · as of {when} · {r.zone}")
+    live = [s for s in ev.deals.values() if s.status is not Status.ENDED]
+    width = max([len(visible(s.id)) for s in live] + [4])
+    for s in live:
         deal = s.deal
-        parties = f"{visible(deal.buyer)} → {visible(deal.provider)}"
         nxt = s.next_event
         nxt_text = (f"next: {nxt.kind.label} {fmt.day(nxt.date)} ({fmt.days(nxt.days_left)}, {nxt.level.label})"
                     if nxt else "no upcoming events")
-        extra = ""
-        if s.earliest_exit_if_notice_today is not None and deal.notice is not None:
-            extra = f" · notice today → exit {fmt.day(s.earliest_exit_if_notice_today)}"
         mark = nxt.level.mark if nxt else "  "
-        out.append(f"{mark}{visible(ident):<{width}}  {s.status.label:<8}  {parties} · {nxt_text}{extra}")
+        out.append(f"{mark}{visible(s.id):<{width}}  {s.status.label:<8}  {visible(r.parties(deal))} · {nxt_text}"
+                   f" · {visible(exit_words(s, ev.as_of, r.today))}")
+    ended = len(ev.deals) - len(live)
+    if ended:
+        out.append(f"  ({fmt.plural(ended, 'ended deal')} not listed)")
     cap = ev.capacity
     commitment = fmt.per_year(cap.commitment_per_year, "none")
     out.append(f"capacity: {visible(fmt.accelerators(cap.totals.nonzero()))} · {fmt.power(cap.totals.power_mw)}"
                f" · commitment {commitment}")
+    ending, at_risk = risk_words(r, 5)
     h = ev.settings.horizon_days
-    out.append(f"within {h} days: ending {visible(fmt.accelerators(cap.ending.nonzero()))}, "
-               f"{fmt.power(cap.ending.power_mw)} · at risk {visible(fmt.accelerators(cap.at_risk.nonzero()))}, "
-               f"{fmt.power(cap.at_risk.power_mw)}")
-    due = [e for e in ev.events if e.days_left <= within]
+    out.append(f"ending within {h} days: {visible(ending)}")
+    out.append(f"at risk within {h} days: {visible(at_risk)}")
+    claims = disputes(r.portfolio)
+    if claims:
+        sources = len({d.claim.source for d in claims if d.claim.source})
+        fields = sorted({f"{d.ident} {d.claim.field}" for d in claims})
+        shown = ", ".join(fields[:5]) + (f" and {len(fields) - 5:,} more" if len(fields) > 5 else "")
+        out.append(f"disputed: {fmt.plural(len(claims), 'claim')} from {fmt.plural(sources, 'source')} on "
+                   f"{visible(shown)} (--format markdown lists them)")
+    due = r.due
     if due:
-        out.append(f"{len(due)} event(s) within {within} days:")
+        out.append(f"{fmt.plural(len(due), 'event')} within {r.within} days:")
         for e in due:
-            state = ev.deals[e.deal]
-            provider = (providers or {}).get(state.deal.provider)
-            asks = event_asks(e, state, provider.name if provider else state.deal.provider)
             out.append(f"  {fmt.day(e.date)}  {fmt.days(e.days_left):<12} {e.level.label:<8} {visible(e.deal)} "
-                       f"{e.kind.label}: {visible(asks)}")
+                       f"{e.kind.label}: {visible(r.asks(e))}")
     else:
-        out.append(f"no events within {within} days")
-    for w in warnings:
+        out.append(f"no events within {r.within} days")
+    for w in r.warnings:
         out.append(f"warning: {w}")
     return "\n".join(out) + "\n"

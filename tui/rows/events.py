@@ -6,7 +6,7 @@ from datetime import date
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation, Event, event_asks, event_disputed
+from ..core.evaluate import Evaluation, Event, event_asks, event_disputed, exit_words
 from ..core.model import Portfolio
 from ..core.words import Status
 from .cells import BAND_STYLE, DISPUTED_MARK, DISPUTED_STYLE, STYLE, Cell, cell, measure, table_cell
@@ -109,29 +109,6 @@ def build_event_rows(ev: Evaluation, previous: EventRows | None, today: date | N
     if portfolio is not None:
         rows.providers = {pid: p.name for pid, p in portfolio.providers.items()}
     return rows
-
-
-def exit_words(s: DealState, as_of: date, today: date | None = None) -> str:
-    """What notice would do for deal `s`, in words: 'notice today → exit on …', or why not."""
-    when = "today" if today is None or today == as_of else f"on {fmt.day(as_of)}"
-    deal, exit_on = s.deal, s.earliest_exit_if_notice_today
-    if s.counted_notice is not None:
-        return f"notice served {fmt.day(s.counted_notice.given)} by the {s.counted_notice.by.label} → exit on " \
-               f"{fmt.day(s.exit_date)}"
-    if deal.notice is None:
-        if deal.fixed_end is not None:
-            return f"no exit right · the term ends {fmt.day(deal.fixed_end)}"
-        if deal.end is None:
-            return "no exit right · evergreen, no end"
-        return f"no exit right · renews at {fmt.day(s.term_end)}"
-    opens = s.exit_right_from
-    if opens is None:
-        return "the exit right never opens (after 9999-12-31)"
-    if exit_on is None:
-        return "no exit reachable by notice"
-    if opens > as_of:
-        return f"exit right opens {fmt.day(opens)} → exit on {fmt.day(exit_on)} at the earliest"
-    return f"notice {when} → exit on {fmt.day(exit_on)}"
 
 
 def exits_text(ev: Evaluation, today: date | None = None, kept: frozenset[str] | None = None) -> Text:

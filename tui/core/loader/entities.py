@@ -19,6 +19,7 @@ from .fields import (
     Parser,
     Skip,
     claimable_fields,
+    count,
     did_you_mean,
     node_text,
     read_fields,
@@ -47,7 +48,7 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Cont
             continue
         parser = claimable.get(name)
         if parser is None and name.startswith("accelerators.") and name[13:] and "accelerators" in fields:
-            parser = _one_count  # a dotted path into the mapping: one model's count
+            parser = count  # a dotted path into the mapping: one model's count
         if parser is None:
             ctx.error(nodes["field"], f"claim field '{name}' is not a field here{did_you_mean(name, claimable)}")
             continue
@@ -64,10 +65,6 @@ def _claims(node: Node | None, fields: dict[str, tuple[Parser, bool]], ctx: Cont
         out.append(Claim(name, value, node_text(value_node), f.get("source"), f.get("note"), ctx.loc(item)))
     return out
 
-
-
-def _one_count(node: Node, ctx: Context) -> int:
-    return v.count(node)
 
 
 def read_settings(node: Node, ctx: Context) -> None:

@@ -52,6 +52,7 @@ def _ref(kind: str) -> Parser:
         ident = v.text(node)
         ctx.refs.append((kind, ident, node.line, node.col))
         return ident
+    parse.refers_to = kind  # type: ignore[attr-defined]  # (for `dealmon schema`)
     return parse
 
 
@@ -99,7 +100,11 @@ def _accelerators(node: Node, ctx: Context) -> dict[str, int]:
 def _choice(words: type[StrEnum]) -> Parser:
     """One of an enum's identifiers (case-insensitive), as the enum member."""
     choices = tuple(w.value for w in words)
-    return lambda node, ctx: words(v.choice(node, choices))
+
+    def parse(node: Node, ctx: Context) -> StrEnum:
+        return words(v.choice(node, choices))
+    parse.choices = choices  # type: ignore[attr-defined]  # (for `dealmon schema`)
+    return parse
 
 
 def _calendar(node: Node, ctx: Context) -> str:
@@ -123,6 +128,14 @@ def _not_before(node: Node, ctx: Context) -> date | Duration:
 
 def _text_list(node: Node, ctx: Context) -> list[str]:
     return v.text_list(node)
+
+
+def _share(node: Node, ctx: Context) -> Decimal:
+    return v.share(node)
+
+
+def count(node: Node, ctx: Context) -> int:
+    return v.count(node)
 
 
 # name -> (parser, required). Claims dispute the same fields with the same parsers.
@@ -151,7 +164,7 @@ SERVED_FIELDS: dict[str, tuple[Parser, bool]] = {
     "source": (_ref("sources"), False), "note": (_text, False),
 }
 LINE_FIELDS: dict[str, tuple[Parser, bool]] = {
-    "facility": (_ref("facilities"), False), "share": (lambda n, c: v.share(n), False),
+    "facility": (_ref("facilities"), False), "share": (_share, False),
     "accelerators": (_accelerators, False), "power_mw": (_power, False),
     "from": (_date, False), "until": (_date, False), "source": (_ref("sources"), False),
 }
@@ -214,10 +227,25 @@ DEAL_FIELDS: dict[str, tuple[Parser, bool]] = {
     "tags": (_text_list, False), "notes": (_text, False), "source": (_ref("sources"), False),
     "claims": (None, False),  # type: ignore[dict-item]
 }
+def _timezone(node: Node, ctx: Context) -> str:
+    name = v.text(node).strip()
+    if valid_zone(name) is None:
+        raise v.Invalid(node, "expected an IANA time zone like 'America/Los_Angeles', "
+                              f"found {describe(node)}")
+    return name
+
+
+def _currency(node: Node, ctx: Context) -> str:
+    code = v.text(node).strip()
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise v.Invalid(node, f"expected a 3-letter currency code like USD, found {describe(node)}")
+    return code.upper()
+
+
 SETTINGS_FIELDS: dict[str, tuple[Parser, bool]] = {
-    "timezone": (lambda n, c: _timezone(n), False), "warn_days": (lambda n, c: v.count(n), False),
-    "critical_days": (lambda n, c: v.count(n), False), "horizon_days": (lambda n, c: v.count(n), False),
-    "currency": (lambda n, c: _currency(n), False), "calendar": (_calendar, False),
+    "timezone": (_timezone, False), "warn_days": (count, False),
+    "critical_days": (count, False), "horizon_days": (count, False),
+    "currency": (_currency, False), "calendar": (_calendar, False),
     "side": (_choice(Party), False),
 }
 
@@ -227,21 +255,6 @@ def claimable_fields(fields: dict[str, tuple[Parser, bool]]) -> dict[str, Parser
     if fields is DEAL_FIELDS:
         out.update({f"notice.{name}": parser for name, (parser, _) in NOTICE_FIELDS.items()})
     return out
-
-
-def _timezone(node: Node) -> str:
-    name = v.text(node).strip()
-    if valid_zone(name) is None:
-        raise v.Invalid(node, "expected an IANA time zone like 'America/Los_Angeles', "
-                              f"found {describe(node)}")
-    return name
-
-
-def _currency(node: Node) -> str:
-    code = v.text(node).strip()
-    if not (len(code) == 3 and code.isascii() and code.isalpha()):
-        raise v.Invalid(node, f"expected a 3-letter currency code like USD, found {describe(node)}")
-    return code.upper()
 
 
 class Skip(Exception):
