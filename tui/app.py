@@ -68,6 +68,7 @@ INLINE_MOVE_SECONDS = 0.4
 STORE_FIRST_AFTER_SECONDS = 2.0
 STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache after this long without another
 CHANGE_LOG_ENTRIES = 500
+SERVED_LEAVES_OUT = frozenset({"Screenshot"})  # palette commands that would write a file
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
 # ignored, or stdin may reach EOF: Textual's input thread then spins; we exit instead).
 TERMINAL_CHECK_SECONDS = 1.0
@@ -110,7 +111,7 @@ class DealmonApp(App[None]):
 
     def __init__(self, paths: list[str] | None = None, as_of: date | None = None,
                  now: Callable[[], datetime] = utc_now, watch: bool = True,
-                 freeze_data: bool = False) -> None:
+                 freeze_data: bool = False, served: bool = False) -> None:
         """Args:
             paths: config files or directories; None: SPEC §1's default chain.
             as_of: a fixed as-of date; None follows today.
@@ -118,12 +119,16 @@ class DealmonApp(App[None]):
             watch: reload when the files change.
             freeze_data: keep full GC passes off the loaded data (core.perf.FrozenData);
                 the command turns it on, tests leave it off (gc.freeze is process-wide).
+            served: in a browser (`dealmon serve`): nothing may write on the server or run
+                anything there (no screenshot, no file delivered), and there is no terminal
+                to watch for.
         """
         super().__init__()
         self.paths, self.bundled = (list(paths), False) if paths else default_paths()
         self.now = now
         self.as_of_state = AsOf(as_of)
         self.watch_files = watch
+        self.served = served
         self.frozen = FrozenData() if freeze_data else None
         self.result: LoadResult | None = None  # of the last load
         self.portfolio: Portfolio | None = None  # the last good data
@@ -169,7 +174,7 @@ class DealmonApp(App[None]):
         self.set_interval(TICK_SECONDS, self.tick)
         self._install_signals()
         self._publish_status()
-        if not self.is_headless:
+        if not self.is_headless and not self.served:
             self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
 
     def check_terminal(self) -> None:
@@ -322,7 +327,7 @@ class DealmonApp(App[None]):
         result, snapshot, view = job.take_output()
         self.apply_load(result, view)
         self._start_watching(snapshot)
-        if self._unit_store is not None and result.parsed:
+        if self._unit_store is not None and result.parsed and not self.served:  # (served: writes nothing)
             self._store_units(list(result.parsed))
 
     def _store_units(self, paths: list[str]) -> None:
@@ -628,7 +633,9 @@ class DealmonApp(App[None]):
         self.push_screen(HelpScreen(own + moving, settings))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if not (self.served and command.title in SERVED_LEAVES_OUT):
+                yield command
         main = self.main
         for node, bindings in ((self, self.BINDINGS), (main, MainScreen.BINDINGS)):
             for binding in bindings:
@@ -637,6 +644,35 @@ class DealmonApp(App[None]):
                     yield SystemCommand(tooltip[0].upper() + tooltip[1:],
                                         f"{binding.description} ({self.get_key_display(binding)})",
                                         partial(self.run_action, binding.action, node))
+
+
+    # --- served in a browser: nothing writes on the server -----------------------------------------
+
+    def _refused_when_served(self) -> bool:
+        if self.served:
+            self.notify("Not available in the browser: the served monitor saves nothing.", title="dealmon",
+                        severity="warning")
+        return self.served
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        if not self._refused_when_served():
+            super().action_screenshot(filename, path)
+
+    def save_screenshot(self, filename: str | None = None, path: str | None = None,
+                        time_format: str | None = None) -> str:
+        if self.served:
+            raise PermissionError("the served monitor writes no file on the server")
+        return super().save_screenshot(filename, path, time_format)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        if self._refused_when_served():
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def action_suspend_process(self) -> None:
+        if not self._refused_when_served():
+            super().action_suspend_process()
 
 
 def terminal_present() -> bool:
@@ -659,11 +695,11 @@ def terminal_problem(environ: dict[str, str]) -> str | None:
     return None
 
 
-def run_app(paths: list[str] | None, as_of: date | None) -> int:
-    problem = terminal_problem(dict(os.environ))
+def run_app(paths: list[str] | None, as_of: date | None, served: bool = False) -> int:
+    problem = None if served else terminal_problem(dict(os.environ))
     if problem:
         print(f"dealmon: {problem}", file=sys.stderr)
         return 2
-    app = DealmonApp(paths, as_of, freeze_data=True)
+    app = DealmonApp(paths, as_of, freeze_data=True, served=served)
     app.run()
     return app.return_code or 0

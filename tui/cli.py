@@ -7,6 +7,7 @@ A thin shell: it parses the arguments and runs the command (`check.py` or the mo
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from datetime import date
@@ -75,6 +76,34 @@ def _monitor_parser() -> argparse.ArgumentParser:
                 "for the files' JSON Schema.")
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
     p.add_argument("--version", action="version", version=f"dealmon {__version__}")
+    p.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # (run by `dealmon serve`)
+    return p
+
+
+def _port(text: str) -> int:
+    if not re.fullmatch("[0-9]{1,5}", text) or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port 1-65535, found {text!r}")
+    return int(text)
+
+
+def _sessions(text: str) -> int:
+    if not re.fullmatch("[0-9]{1,4}", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of sessions >= 1, found {text!r}")
+    return int(text)
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    from .serve import DEFAULT_MAX_SESSIONS
+
+    p = _parser("dealmon serve", "The monitor in a browser (textual-serve): each tab gets its own monitor on "
+                "the same files. Loopback only unless --public; there is no authentication.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p.add_argument("--public", action="store_true",
+                   help="allow an address other machines can reach (no authentication: prefer an SSH tunnel)")
+    p.add_argument("--max-sessions", type=_sessions, default=DEFAULT_MAX_SESSIONS, metavar="N",
+                   help=f"tabs served at once (default: {DEFAULT_MAX_SESSIONS}); the next gets a 'busy' page")
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
     return p
 
 
@@ -108,7 +137,13 @@ def _schema_parser() -> argparse.ArgumentParser:
 def run_monitor(args: argparse.Namespace) -> int:
     from .app import run_app
 
-    return run_app(args.paths, args.as_of)
+    return run_app(args.paths, args.as_of, args.served)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import run_serve, serve_options
+
+    return run_serve([os.path.abspath(p) for p in args.paths], **serve_options(args))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(_check_parser().parse_args(argv[1:]))
         if argv and argv[0] == "ics":
             return run_ics(_ics_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "serve":
+            return run_serve(_serve_parser().parse_args(argv[1:]))
         if argv and argv[0] == "schema":
             return run_schema(_schema_parser().parse_args(argv[1:]))
         return run_monitor(_monitor_parser().parse_args(argv))
