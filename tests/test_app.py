@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import REPO, deal_yaml, loaded, write
 from textual.widgets import Input, Static
 
@@ -269,7 +270,8 @@ HOSTILE = ["Space[/]X", "[bold]x", "[link=https://x]x[/link]", "[@click=app.quit
            "\x1b[2Jwipe", "\x9b31mred", "\u202eevil", "[@click=app.screenshot('x.svg','/tmp')]y"]
 
 
-async def test_hostile_text_is_shown_literally(tmp_path):
+@pytest.mark.parametrize("served", [False, True], ids=["terminal", "served"])
+async def test_hostile_text_is_shown_literally(tmp_path, served):
     import yaml
 
     screenshot = Path("/tmp/x.svg")
@@ -284,7 +286,7 @@ async def test_hostile_text_is_shown_literally(tmp_path):
                      for i, text in enumerate(HOSTILE)}}
     path = tmp_path / "hostile.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock())
+    app = DealmonApp([str(path)], as_of=date(2026, 11, 29), now=Clock(), served=served)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
         rows = table_rows(app, "deal-table")
@@ -304,7 +306,12 @@ async def test_hostile_text_is_shown_literally(tmp_path):
         assert "Space[/]X" in body
         for bad in ("\x1b", "\x9b", "\u202e"):
             assert bad not in body
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # the disputes: every claim's text, literally
+        options = app.screen.query_one("#disputes-list")
+        prompts = "".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+        assert "[@click=app.screenshot('x.svg','/tmp')]y" in prompts and "\x1b" not in prompts
+        await pilot.click("#disputes-list", offset=(20, 3))
+        await pilot.press("escape", "escape")
         assert app.is_running
     # The payload [@click=app.screenshot('x.svg','/tmp')] would have written /tmp/x.svg.
     assert not screenshot.exists()
