@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual import events
@@ -35,7 +35,6 @@ from .core.locations import default_paths
 from .core.model import Portfolio, Settings
 from .core.perf import FrozenData
 from .core.problems import Problem
-from .core.scenarios import Assumption, Refused, SourceEffect, apply, apply_what_holds, normalised, source_effects
 from .core.text import visible
 from .loading import (
     INLINE_LOAD_BYTES,
@@ -47,16 +46,17 @@ from .loading import (
     quick_to_evaluate,
     total_size,
 )
-from .screens.change_log import ChangeLogScreen
-from .screens.details import DetailsScreen
-from .screens.disputes import DisputesScreen
-from .screens.go_to_date import GoToDateScreen
-from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .screens.what_if import AssumptionRequested
 from .unitstore import UnitStore, keep_in_store
 from .watch import Snapshot, Watcher
 from .widgets.status_bar import Status
+
+if TYPE_CHECKING:
+    from .core.scenarios import Assumption, SourceEffect
+    from .screens.what_if import AssumptionRequested
+
+# The screens the first frame does not need, and the what-if machinery, are imported when first
+# used: each import is time before the first frame (bench/README.md, "start-up").
 
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
@@ -254,6 +254,8 @@ class DealmonApp(App[None]):
             self.bell()
 
     def action_go_to_date(self) -> None:
+        from .screens.go_to_date import GoToDateScreen
+
         def go(day: date | None) -> None:
             if day is not None:
                 self.as_of_state.go_to(day)
@@ -401,6 +403,8 @@ class DealmonApp(App[None]):
         self.notify(visible(summary, one_line=False), title="Reloaded", markup=False, timeout=6 if changes else 2)
 
     def action_change_log(self) -> None:
+        from .screens.change_log import ChangeLogScreen
+
         self.push_screen(ChangeLogScreen(list(self.change_log)))
 
     def refresh_view(self, view: View | None = None) -> None:
@@ -433,13 +437,16 @@ class DealmonApp(App[None]):
             # (a large portfolio's scenario is being evaluated: its figures are not those on show)
             data = replace(data, portfolio=self.portfolio if not self.view.assumptions else data.portfolio)
         for screen in self.screen_stack:
-            if isinstance(screen, (MainScreen, DetailsScreen)):
-                screen.show_data(data)
+            show = getattr(screen, "show_data", None)  # (the main screen and the details follow the data)
+            if show is not None:
+                show(data)
         self._publish_status()
 
     # --- what-if (SPEC §2.1) ----------------------------------------------------------------------
 
     def _assumed(self) -> tuple[str, ...]:
+        from .core.scenarios import normalised
+
         return tuple(normalised(self.portfolio, self.assumptions)) if self.portfolio and self.assumptions else ()
 
     def _current(self, view: View) -> bool:
@@ -457,6 +464,8 @@ class DealmonApp(App[None]):
         if portfolio is None or not self.assumptions:
             self.scenario = portfolio
             return
+        from .core.scenarios import apply_what_holds
+
         self.scenario, self.assumptions, refused = apply_what_holds(portfolio, self.assumptions)
         for why in refused:
             self.notify(visible(f"what-if dropped: {why}"), title="What-if", severity="warning", markup=False,
@@ -470,6 +479,8 @@ class DealmonApp(App[None]):
         """Show the portfolio with `assumption` added, or say why it cannot be."""
         if self.portfolio is None or assumption is None:
             return
+        from .core.scenarios import Refused, apply
+
         try:
             if assumption in self.assumptions:
                 raise Refused(assumption.text(self.portfolio.settings.side), "assumed already")
@@ -509,6 +520,8 @@ class DealmonApp(App[None]):
         portfolio = self.portfolio
         if portfolio is None:
             return
+        from .core.scenarios import source_effects
+
         real = self.view.evaluation if self.view is not None and not self.view.assumptions else None
         job = Job(source_effects, portfolio=portfolio, T=self.as_of, real=real)
         self._disputes_for = (portfolio, self.as_of, deal_id)
@@ -519,6 +532,8 @@ class DealmonApp(App[None]):
             self.run_worker(job.run, group="disputes", exclusive=True, thread=True, exit_on_error=False)
 
     def _show_disputes(self, effects: list[SourceEffect]) -> None:
+        from .screens.disputes import DisputesScreen
+
         portfolio, as_of, deal_id = self._disputes_for
         if portfolio is not None and portfolio is self.portfolio:  # (else a reload replaced the files: d again)
             self.push_screen(DisputesScreen(effects, portfolio, as_of, deal_id), self.assume)
@@ -629,6 +644,8 @@ class DealmonApp(App[None]):
             keys.append(self.get_key_display(binding))
         own = [(" ".join(keys), what) for keys, what, mine in grouped.values() if mine]
         moving = [(" ".join(keys), what) for keys, what, mine in grouped.values() if not mine]
+        from .screens.help import HelpScreen
+
         settings = self.portfolio.settings if self.portfolio is not None else Settings()
         self.push_screen(HelpScreen(own + moving, settings))
 

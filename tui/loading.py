@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .core.evaluate import Evaluation, evaluate, uses_business_days
 from .core.loader import LoadCache, LoadResult, load
@@ -16,11 +16,13 @@ from .core.locations import config_files
 from .core.model import Portfolio
 from .core.perf import without_gc
 from .core.problems import Problem, Problems
-from .core.scenarios import Assumption, WhatIf, what_if
 from .rows.deals import DealRows, build_deal_rows
 from .rows.events import EventRows, build_event_rows
 from .unitstore import UnitStore, fill_from_store
 from .watch import Snapshot, take_snapshot
+
+if TYPE_CHECKING:
+    from .core.scenarios import Assumption, WhatIf
 
 # Where a load runs: up to here on the event loop (a few files load in milliseconds, and a
 # worker thread that once parsed stays resident); beyond, in a thread (bench/README.md).
@@ -96,7 +98,11 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
     deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
     progress(0.75)
     event_rows = build_event_rows(ev, previous.event_rows if previous else None, today, portfolio)
-    scenario = what_if(real, portfolio, assumptions, as_of) if real is not None and assumptions else None
+    scenario = None
+    if real is not None and assumptions:
+        from .core.scenarios import what_if  # (only a what-if needs it: not on the start path)
+
+        scenario = what_if(real, portfolio, assumptions, as_of)
     return View(ev, deal_rows, event_rows, scenario)
 
 

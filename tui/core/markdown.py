@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from . import formatting as fmt
+from .disputes import disputes
 from .evaluate import DealState, exit_words
 from .report import Report, risk_words
-from .scenarios import disputes
 from .text import visible
 from .words import WHAT_IF
 

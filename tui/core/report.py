@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import formatting as fmt
+from .disputes import disputes
 from .evaluate import DealState, Evaluation, Event, Figures, deal_capacity, deals_at_risk, event_asks, exit_words
 from .model import Deal, Facility, Portfolio
 from .problems import Problem
-from .scenarios import disputes
 from .text import visible
 from .words import WHAT_IF, Risk, Status
 

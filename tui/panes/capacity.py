@@ -2,6 +2,8 @@
 provider with concentration; a 24-month timeline chart with the numbers beside it."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,8 +11,10 @@ from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
 from ..core.model import Portfolio
-from ..core.scenarios import WhatIf
 from ..rows.capacity import capacity_texts
+
+if TYPE_CHECKING:
+    from ..core.scenarios import WhatIf
 
 
 class CapacityPane(VerticalScroll, can_focus=True):

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 
 from ..core import formatting as fmt
+from ..core.disputes import DisputedFigures, disputed_figures
 from ..core.evaluate import DealState, Evaluation, Figures, deals_at_risk
 from ..core.model import Portfolio
-from ..core.scenarios import DisputedFigures, WhatIf, disputed_figures
 from ..core.text import visible
 from ..core.words import WHAT_IF, Risk
 from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE, cell
+
+if TYPE_CHECKING:
+    from ..core.scenarios import WhatIf
 
 
 class CapacityTexts(NamedTuple):

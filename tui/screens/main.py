@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -17,7 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from ..core import formatting as fmt
-from ..core.scenarios import NoticeAssumption
 from ..core.text import visible
 from ..core.words import WHAT_IF
 from ..loading import ScreenData, evaluate_kept
@@ -27,8 +27,9 @@ from ..panes.deal_terms import DealTermsPane
 from ..rows.cells import cell
 from ..widgets.status_bar import Status, StatusBar
 from ..widgets.virtual_table import VirtualTable
-from .details import DetailsScreen
-from .what_if import AssumeNoticeScreen, AssumptionRequested
+
+if TYPE_CHECKING:
+    from ..core.scenarios import NoticeAssumption
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_WIDTH = 160
@@ -234,6 +235,8 @@ class MainScreen(Screen[None]):
                         title="What-if", severity="warning", markup=False)
             return
 
+        from .what_if import AssumeNoticeScreen, AssumptionRequested
+
         def assume(assumption: NoticeAssumption | None) -> None:
             if assumption is not None:
                 self.post_message(AssumptionRequested(assumption))
@@ -241,6 +244,8 @@ class MainScreen(Screen[None]):
                              assume)
 
     def show_details(self, deal_id: str | None) -> None:
+        from .details import DetailsScreen
+
         evaluation = self.data.evaluation
         if deal_id is not None and evaluation is not None and deal_id in evaluation.deals:
             self.app.push_screen(DetailsScreen(deal_id, self.data))
