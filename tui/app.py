@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from .bytecode import ensure_bytecode
 from .core.asof import AsOf
 from .core.changes import compare
 from .core.clock import today as today_in
@@ -176,6 +177,9 @@ class DealmonApp(App[None]):
         self._publish_status()
         if not self.is_headless and not self.served:
             self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
+        if not self.is_headless and not self.served:  # (after the first frame; served: writes nothing)
+            self.call_after_refresh(self.run_worker, ensure_bytecode, group="bytecode", thread=True,
+                                    exit_on_error=False)
 
     def check_terminal(self) -> None:
         """Exit when the terminal went away: a hung-up TTY is no longer a TTY."""
