@@ -6,6 +6,7 @@ present its result and compute nothing of their own.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -517,23 +518,40 @@ def line_figures(line: CapacityLine, facilities: dict[str, Facility]) -> Figures
     return Figures(line.accelerators, line.power_mw)
 
 
-def deal_capacity(state: DealState, T: date, facilities: dict[str, Facility]) -> Figures:
-    """SPEC §2 "Per deal" `capacity`: the deal's lines counting at `T` (`state` is the deal on T)."""
+def deal_capacity(state: DealState, T: date, facilities: dict[str, Facility],
+                  figures_of: Callable[[CapacityLine], Figures] | None = None) -> Figures:
+    """SPEC §2 "Per deal" `capacity`: the deal's lines counting at `T` (`state` is the deal on T).
+
+    Args:
+        figures_of: a line's figures, when an evaluation keeps them (`_Sums.figures_of`).
+    """
     out = Figures()
     if not state.in_force(T):
         return out
     for line in state.deal.capacity:
         if (line.start is None or line.start <= T) and (line.until is None or T <= line.until):
-            out.add(line_figures(line, facilities))
+            out.add(figures_of(line) if figures_of is not None else line_figures(line, facilities))
     return out
 
 
-def deals_at_risk(ev: Evaluation, facilities: dict[str, Facility]) -> list[tuple[DealState, Figures]]:
-    """The deals at risk on the evaluation's date with their capacity, the largest first (by
-    accelerators, then MW, then id): the deals behind the capacity's `at_risk` figure."""
-    out = [(s, deal_capacity(s, ev.as_of, facilities)) for s in ev.deals.values() if s.risk is not None]
-    out.sort(key=lambda pair: (-pair[1].total_accelerators, -pair[1].power_mw, pair[0].id))
-    return out
+def deals_at_risk(ev: Evaluation, facilities: dict[str, Facility]) -> list[DealState]:
+    """The deals at risk on the evaluation's date, the largest first (by accelerators, then MW,
+    then id): the deals behind the capacity's `at_risk` figure. Sized without building their
+    figures (the capacity pane asks on every date move; `deal_capacity` gives a deal's)."""
+    T = ev.as_of
+    sums = ev.sums
+    figures_of = sums.figures_of if sums is not None and sums.carry else None  # (each line's, kept)
+
+    def size(s: DealState) -> tuple[int, Decimal, str]:
+        acc, mw = 0, Decimal(0)
+        if s.in_force(T):
+            for line in s.deal.capacity:
+                if (line.start is None or line.start <= T) and (line.until is None or T <= line.until):
+                    f = figures_of(line) if figures_of is not None else line_figures(line, facilities)
+                    acc += f.total_accelerators
+                    mw += f.power_mw
+        return -acc, -mw, s.id
+    return sorted((s for s in ev.deals.values() if s.risk is not None), key=size)
 
 
 def _allocated(fac: Facility, got: Figures) -> float | None:
@@ -768,19 +786,22 @@ class _Sums:
 
 # The fields each kind of event's date is computed from: a claim on one disputes the date.
 EVENT_FIELDS = {
-    EventKind.START: ("start",),
-    EventKind.EXIT_RIGHT: ("start", "notice", "notice.not_before"),
-    EventKind.NOTICE_DEADLINE: ("end", "renewal", "notice", "notice.period", "notice.effect", "notice.calendar"),
-    EventKind.RENEWAL: ("end", "renewal"),
-    EventKind.TERM_END: ("end",),
-    EventKind.EXIT: ("end", "renewal", "notice", "notice.period", "notice.effect", "notice.calendar", "notices"),
-    EventKind.NOTICE: (),
+    EventKind.START: frozenset({"start"}),
+    EventKind.EXIT_RIGHT: frozenset({"start", "notice", "notice.not_before"}),
+    EventKind.NOTICE_DEADLINE: frozenset({"end", "renewal", "notice", "notice.period", "notice.effect",
+                                          "notice.calendar"}),
+    EventKind.RENEWAL: frozenset({"end", "renewal"}),
+    EventKind.TERM_END: frozenset({"end"}),
+    EventKind.EXIT: frozenset({"end", "renewal", "notice", "notice.period", "notice.effect", "notice.calendar",
+                               "notices"}),
+    EventKind.NOTICE: frozenset(),
 }
 
 
 def event_disputed(e: Event, s: DealState) -> bool:
-    """Whether a claim disputes a field the date of event `e` (of deal `s`) is computed from."""
-    return bool(s.disputed) and any(f in s.disputed for f in EVENT_FIELDS[e.kind])
+    """Whether a claim disputes a field the date of event `e` (of deal `s`) is computed from.
+    (A set test: the countdowns' column widths ask it of every event on every date move.)"""
+    return bool(s.disputed) and not EVENT_FIELDS[e.kind].isdisjoint(s.disputed)
 
 
 def who_may_give_notice(deal: Deal, provider_name: str) -> str:

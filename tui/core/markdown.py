@@ -61,7 +61,8 @@ def markdown_digest(r: Report) -> str:
     out.append(f"- **At risk:** {md(at_risk)}")
     total = ev.capacity.totals.total_accelerators
     risky = r.at_risk()
-    for s, figures in risky[:AT_RISK_SHOWN]:
+    for s in risky[:AT_RISK_SHOWN]:
+        figures = r.capacity_of(s)
         share = fmt.share(figures.total_accelerators, total) or "0%"
         why = s.risk.label if s.risk is not None else ""
         out.append(f"  - {code(s.id)} ({md(r.parties(s.deal))}): {fmt.count(figures.total_accelerators)} "

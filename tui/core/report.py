@@ -142,8 +142,12 @@ class Report:
         state = self.state(e)
         return event_asks(e, state, self.provider_name(state.deal))
 
-    def at_risk(self) -> list[tuple[DealState, Figures]]:
+    def at_risk(self) -> list[DealState]:
+        """The deals at risk, the largest first."""
         return deals_at_risk(self.ev, self.portfolio.facilities)
+
+    def capacity_of(self, s: DealState) -> Figures:
+        return deal_capacity(s, self.ev.as_of, self.portfolio.facilities)
 
 
 def risk_words(r: Report, limit: int) -> tuple[str, str]:
@@ -152,14 +156,14 @@ def risk_words(r: Report, limit: int) -> tuple[str, str]:
     cap, total = r.ev.capacity, r.ev.capacity.totals.total_accelerators
     risky = r.at_risk()
     out = []
-    for figures, pairs in ((cap.ending, [p for p in risky if p[0].risk is Risk.ENDING]), (cap.at_risk, risky)):
+    for figures, pairs in ((cap.ending, [s for s in risky if s.risk is Risk.ENDING]), (cap.at_risk, risky)):
         text = f"{fmt.count(figures.total_accelerators)} accelerators · {fmt.power(figures.power_mw)}"
         share = fmt.share(figures.total_accelerators, total)
         if figures.total_accelerators and share:
             text += f" ({share} of accelerators)"
         if pairs and limit:
-            named = [f"{s.id} ({fmt.share(f.total_accelerators, total) or '0%'}, {s.risk.label if s.risk else ''})"
-                     for s, f in pairs[:limit]]
+            named = [f"{s.id} ({fmt.share(r.capacity_of(s).total_accelerators, total) or '0%'}, "
+                     f"{s.risk.label if s.risk else ''})" for s in pairs[:limit]]
             text += ": " + ", ".join(named) + (f" and {len(pairs) - limit:,} more" if len(pairs) > limit else "")
         out.append(text)
     return out[0], out[1]

@@ -78,9 +78,9 @@ def _append(out: Text, text: str, is_disputed: bool, style: str = "") -> None:
         out.append_text(cell(text, style))
 
 
-def _deals(pairs: list[tuple[DealState, Figures]], limit: int = 2) -> str:
+def _deals(pairs: list[DealState], limit: int = 2) -> str:
     """'anthropic-spacex', 'a, b +3 more': the deals behind a figure, the largest first."""
-    names = [visible(s.id) for s, _ in pairs[:limit]]
+    names = [visible(s.id) for s in pairs[:limit]]
     more = f" +{len(pairs) - limit:,} more" if len(pairs) > limit else ""
     return ", ".join(names) + more
 
@@ -106,7 +106,7 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80, portfolio: Portfo
     _append(totals, fmt.per_year(cap.commitment_per_year, "no commitment"), marks.commitment)
     total_n = cap.totals.total_accelerators
     risky = deals_at_risk(ev, portfolio.facilities) if portfolio is not None else []
-    for label, figures, pairs in ((f"Ending ≤{h}d  ", cap.ending, [p for p in risky if p[0].risk is Risk.ENDING]),
+    for label, figures, pairs in ((f"Ending ≤{h}d  ", cap.ending, [s for s in risky if s.risk is Risk.ENDING]),
                                   (f"At risk ≤{h}d ", cap.at_risk, risky)):
         totals.append("\n" + label, style="bold")
         some = bool(figures.total_accelerators or figures.power_mw)

@@ -72,12 +72,19 @@ class EventRows:
         day_width = label_width = 0
         levels = set()
         states = self.evaluation.deals
+        marked = False  # some date is marked ± (every date is 10 wide: one more then)
         for key in keys:
             cells = fixed[key]
             e = events[key]
-            day_width = max(day_width, cells[3] + event_disputed(e, states[e.deal]))
-            label_width = max(label_width, cells[5] if short else cells[4])
+            if cells[3] > day_width:
+                day_width = cells[3]
+            width = cells[5] if short else cells[4]
+            if width > label_width:
+                label_width = width
             levels.add(e.level)
+            if not marked and event_disputed(e, states[e.deal]):
+                marked = True
+        day_width += marked
         # Days left read longer as they grow ("today" and "1 day" are 5 cells, "2 days" 6):
         # the widest is at one end, and the keys are in date order.
         left = max(len(fmt.days(events[keys[0]].days_left)), len(fmt.days(events[keys[-1]].days_left)))
