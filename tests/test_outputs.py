@@ -153,9 +153,12 @@ def test_the_calendar_goes_to_a_file_atomically_and_invalid_files_exit_2(tmp_pat
 def test_a_what_if_calendar_says_so(capfdbinary):
     main(["ics", EXAMPLE, "--as-of", T, "--assume", "notice:anthropic-spacex:2026-12-10"])
     got = {e["UID"][0]: e for e in vevents(unfold(capfdbinary.readouterr().out))}
-    assert got["anthropic-spacex.notice@dealmon"]["SUMMARY"] == [
-        "WHAT-IF (notice:anthropic-spacex:2026-12-10:buyer) send notice (what-if): anthropic-spacex (Anthropic ← "
-        "SpaceX)"]
+    event = got["anthropic-spacex.notice@dealmon"]
+    assert event["SUMMARY"] == ["send notice (what-if): anthropic-spacex (Anthropic ← SpaceX)"]
+    assert event["DESCRIPTION"][0].startswith(
+        "WHAT-IF (notice:anthropic-spacex:2026-12-10:buyer) hypothetical: not in the files\\nthe assumed notice "
+        "goes out")
+    assert all(e["DESCRIPTION"][0].startswith("WHAT-IF") for e in got.values())
 
 
 # --- markdown ------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def calendar_bytes(r: Report) -> bytes:
         following = _next_day(e.date)
         if following is not None:  # (an all-day event on 9999-12-31: one day without DTEND)
             vevent.add("dtend", following)
-        vevent.add("summary", visible(hypothetical + summary))
+        vevent.add("summary", visible(summary))  # (SPEC §3's form; a what-if says so in the description)
         vevent.add("description", _description(r, e, state, why, hypothetical))
         vevent.add("categories", [e.kind.label])
         vevent.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
@@ -94,6 +94,6 @@ def _description(r: Report, e: Event, state: DealState, why: dict[str, dict[str,
     elif e.kind is EventKind.START:
         lines.append(f"start {e.date.isoformat()}, as the files say")
     if hypothetical:
-        lines.append(visible(f"{hypothetical}hypothetical: not in the files"))
+        lines.insert(0, visible(f"{hypothetical}hypothetical: not in the files"))
     lines.append(f"dealmon, as of {r.ev.as_of.isoformat()}")
     return "\n".join(lines)
