@@ -132,6 +132,9 @@ async def test_details_show_the_deals_share_and_risk(example):
         assert "power                 510 MW (100% of the portfolio's)" in body
         assert "commitment            15B USD/yr (58% of the portfolio's)" in body
         assert "at risk               yes, other side can end within 90 days" in body
+        # a computed date built on a disputed field is marked where it is shown
+        assert "exit right from       2026-08-03 ± disputed" in body.splitlines()
+        assert "exit date             2029-05-31" in body.splitlines()
 
 
 async def test_a_reload_keeps_what_still_applies_and_says_what_it_dropped(example):

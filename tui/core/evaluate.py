@@ -798,6 +798,22 @@ EVENT_FIELDS = {
 }
 
 
+# The fields each computed date of a deal comes from (the details mark a date built on a claim).
+_NOTICE_TERMS = frozenset({"notice", "notice.period", "notice.effect", "notice.calendar"})
+DATE_SOURCES = {
+    "exit_right_from": frozenset({"start", "notice", "notice.not_before"}),
+    "exit_date": EVENT_FIELDS[EventKind.EXIT],
+    "term_end": frozenset({"end", "renewal", "notices"}) | _NOTICE_TERMS,
+    "notice_deadline": EVENT_FIELDS[EventKind.NOTICE_DEADLINE],
+    "earliest_exit_if_notice_today": frozenset({"start", "end", "renewal", "notice.not_before"}) | _NOTICE_TERMS,
+}
+
+
+def date_disputed(name: str, s: DealState) -> bool:
+    """Whether a claim disputes a field the computed date `name` of deal `s` comes from."""
+    return bool(s.disputed) and not DATE_SOURCES[name].isdisjoint(s.disputed)
+
+
 def event_disputed(e: Event, s: DealState) -> bool:
     """Whether a claim disputes a field the date of event `e` (of deal `s`) is computed from.
     (A set test: the countdowns' column widths ask it of every event on every date move.)"""

@@ -8,7 +8,16 @@ from rich.text import Text
 
 from ..core import formatting as fmt
 from ..core.changes import DATE_FIELDS
-from ..core.evaluate import DealState, Evaluation, Figures, deal_capacity, derivations, event_asks, line_figures
+from ..core.evaluate import (
+    DealState,
+    Evaluation,
+    Figures,
+    date_disputed,
+    deal_capacity,
+    derivations,
+    event_asks,
+    line_figures,
+)
 from ..core.model import Portfolio
 from ..core.text import visible
 from ..core.words import WHAT_IF
@@ -51,9 +60,11 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio, assumptions
             out.append("\n\n")
         out.append(title, style="bold underline")
 
-    def row(label: str, value: str, source: str | None = None, field: str | None = None) -> None:
+    def row(label: str, value: str, source: str | None = None, field: str | None = None,
+            built_on_claim: bool = False) -> None:
         out.append("\n")
-        mark = field is not None and (field in s.disputed or any(f.startswith(field + ".") for f in s.disputed))
+        mark = built_on_claim or (field is not None and (
+            field in s.disputed or any(f.startswith(field + ".") for f in s.disputed)))
         out.append(f"{label:<22}", style="bold")
         out.append(visible(value), style=DISPUTED_STYLE if mark else None)
         if mark:
@@ -104,7 +115,7 @@ def details_text(s: DealState, ev: Evaluation, portfolio: Portfolio, assumptions
     derived = derivations(s, ev.as_of, ev.settings)
     for name, label in COMPUTED:
         value = getattr(s, name)
-        row(label, fmt.day(value))
+        row(label, fmt.day(value), built_on_claim=value is not None and date_disputed(name, s))
         why = derived.get(name)
         if why:
             out.append(f"\n{'':<22}= {visible(why)}", style=STYLE["muted"])
