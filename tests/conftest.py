@@ -35,6 +35,19 @@ def example(tmp_path):
     return str(target)
 
 
+def generated(path: Path, deals: int, facilities: int) -> str:
+    """A portfolio of `deals` generated deals (bench/generate.py, seeded) written to `path`."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate import write_portfolio
+    finally:
+        sys.path.pop(0)
+    [written] = write_portfolio(deals, facilities, str(path))
+    return written
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")

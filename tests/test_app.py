@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REPO, deal_yaml, loaded, write
+from conftest import deal_yaml, generated, loaded, write
 from textual.widgets import Input, Static
 
 from tui.app import DealmonApp
@@ -411,13 +411,8 @@ async def test_exits_list_the_soonest_first_and_stay_short(tmp_path):
 
 
 async def test_a_long_load_shows_its_progress(tmp_path):
-    import sys as _sys
-
-    _sys.path.insert(0, str(REPO / "bench"))
-    from generate import write_portfolio
-
     path = tmp_path / "big.yaml"
-    write_portfolio(3000, 100, str(path))
+    generated(path, 3000, 100)
     app = DealmonApp([str(path)], now=Clock(), watch=False)
     seen = []
     async with app.run_test(size=(160, 40)) as pilot:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from datetime import date
 
 import pytest
-from conftest import REPO, write
+from conftest import REPO, generated, write
 
 from tui.cli import main
 
@@ -191,12 +190,7 @@ def test_markdown_digest_of_the_example(capsys):
 
 
 def test_markdown_names_every_deal_with_an_event_within_the_window(tmp_path, capsys):
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from generate import write_portfolio
-    finally:
-        sys.path.pop(0)
-    [path] = write_portfolio(60, 12, str(tmp_path / "p.yaml"))
+    path = generated(tmp_path / "p.yaml", 60, 12)
     _, out, _ = run(capsys, "check", path, "--as-of", T, "--format", "json")
     due = {d["id"] for d in json.loads(out)["deals"] for e in d["events"] if e["days_left"] <= 30}
     assert len(due) >= 3
@@ -205,12 +199,7 @@ def test_markdown_names_every_deal_with_an_event_within_the_window(tmp_path, cap
 
 
 def test_markdown_stays_a_chat_message_at_thousands_of_deals(tmp_path, capsys):
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from generate import write_portfolio
-    finally:
-        sys.path.pop(0)
-    [path] = write_portfolio(3000, 60, str(tmp_path / "p.yaml"))
+    path = generated(tmp_path / "p.yaml", 3000, 60)
     _, digest, _ = run(capsys, "check", path, "--as-of", T, "--format", "markdown")
     lines = digest.splitlines()
     assert len(lines) < 100

@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, generated
 from hypothesis import HealthCheck, assume, given, settings
 from jsonschema import Draft202012Validator
 from test_properties import portfolios
@@ -84,12 +84,7 @@ def test_the_example_files_name_the_schema_and_validate():
 
 
 def test_a_generated_portfolio_validates(tmp_path):
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from generate import write_portfolio
-    finally:
-        sys.path.pop(0)
-    [path] = write_portfolio(60, 12, str(tmp_path / "p.yaml"))
+    path = generated(tmp_path / "p.yaml", 60, 12)
     text = open(path, encoding="utf-8").read()
     assert load([path]).ok
     assert schema_errors(text) == []

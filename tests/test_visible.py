@@ -12,7 +12,7 @@ import time
 import uuid
 
 import pytest
-from conftest import REPO
+from conftest import REPO, generated
 
 from tui.core.words import EventKind
 
@@ -95,10 +95,7 @@ def test_every_event_row_shows_date_label_and_whole_deal_id(terminal, size):
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
 @pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}])
 def test_a_generated_portfolio_reads_the_same_way(terminal, tmp_path, size, env):
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import write_portfolio
-
-    write_portfolio(60, 8, str(tmp_path / "sixty.yaml"))
+    generated(tmp_path / "sixty.yaml", 60, 8)
     screen = terminal(size, env, str(tmp_path / "sixty.yaml")).wait_for("Countdowns")
     header = screen.splitlines()[0]
     assert header.startswith(" dealmon  ok · 60 deals · as of 2026-12-25"), header  # the load state first

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from conftest import loaded
 from test_app import Clock, status, table_rows, text_of
+from test_reload import Recorder
 from textual.widgets import Input, OptionList
 
 from tui.app import DealmonApp
 from tui.screens.details import DetailsScreen
 from tui.screens.disputes import DisputesScreen
 from tui.screens.what_if import AssumeNoticeScreen
-
-
-def notices(app) -> list[str]:
-    """Record every notification the app makes from now on."""
-    seen: list[str] = []
-    notify = app.notify
-
-    def record(message, **kwargs):
-        seen.append(str(message))
-        return notify(message, **kwargs)
-    app.notify = record
-    return seen
 
 
 async def test_notice_today_on_the_seed_deal_at_80x24(example):
@@ -143,7 +132,7 @@ async def test_a_reload_keeps_what_still_applies_and_says_what_it_dropped(exampl
     app = DealmonApp([example], now=Clock(), watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        seen = notices(app)
+        seen = Recorder(app).notices
         await pilot.press("n", "enter")
         await pilot.pause()
         assert "notice:anthropic-spacex:2026-11-29:buyer" in text_of(app.query_one("#what-if"))
