@@ -436,10 +436,10 @@ class DealmonApp(App[None]):
                     self._evaluate_in_worker(portfolio)
             if view is not None:
                 self.view = view
-        data = ScreenData(portfolio, self.view, tuple(self.errors), self._today)
-        if self.view is not None and not self._current(self.view) and self.view.assumptions != self._assumed():
-            # (a large portfolio's scenario is being evaluated: its figures are not those on show)
-            data = replace(data, portfolio=self.portfolio if not self.view.assumptions else data.portfolio)
+        # The screens get the portfolio of the view on show: while a large portfolio's new view
+        # (a reload, a what-if) is made in a worker, the figures on screen are the old view's.
+        shown = self.view.portfolio if self.view is not None and self.view.portfolio is not None else portfolio
+        data = ScreenData(shown, self.view, tuple(self.errors), self._today)
         for screen in self.screen_stack:
             show = getattr(screen, "show_data", None)  # (the main screen and the details follow the data)
             if show is not None:

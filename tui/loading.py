@@ -39,6 +39,7 @@ class View(NamedTuple):
     deal_rows: DealRows
     event_rows: EventRows
     what_if: WhatIf | None = None  # a scenario's: its assumptions and its difference from the files
+    portfolio: Portfolio | None = None  # the portfolio evaluated (a scenario's, when there is one)
 
     @property
     def assumptions(self) -> tuple[str, ...]:
@@ -103,7 +104,7 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
         from .core.scenarios import what_if  # (only a what-if needs it: not on the start path)
 
         scenario = what_if(real, portfolio, assumptions, as_of)
-    return View(ev, deal_rows, event_rows, scenario)
+    return View(ev, deal_rows, event_rows, scenario, portfolio)
 
 
 def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_of_for: Callable[[Portfolio], date],
