@@ -58,36 +58,38 @@ def zone_warnings(portfolio: Portfolio, files: list[str]) -> list[Problem]:
     return [Problem(where, 1, 1, problem)]
 
 
-def evaluated(args: argparse.Namespace, paths: list[str], bundled: bool,
-              contents: dict[str, bytes] | None) -> Report | dict[str, Any]:
-    """Load, apply the assumptions and evaluate: the report's inputs (its window: critical_days
-    or --within), or the outputs of an invalid load or a refused assumption (exit 2)."""
+def evaluated(args: argparse.Namespace, paths: list[str], bundled: bool, contents: dict[str, bytes] | None,
+              fmt: str = "text") -> Report | dict[str, Any]:
+    """Load, apply `args.assume` and evaluate on `args.as_of`: the report's inputs (its window:
+    critical_days), or the outputs of an invalid load or a refused assumption (exit 2) in `fmt`."""
     result = load(paths, contents)
     label = "bundled example" if bundled else result.label
     portfolio = result.portfolio
     if portfolio is None:
-        return _invalid(args, [raw_message(problem) for problem in result.errors], result.errors)
+        return _invalid(fmt, [raw_message(problem) for problem in result.errors], result.errors)
     assumptions = []
     try:
         assumptions = [scenarios.parse(text) for text in args.assume]
         portfolio = scenarios.apply(portfolio, assumptions)
     except scenarios.Refused as refused:
-        return _invalid(args, [f"--assume {refused}"])
+        return _invalid(fmt, [f"--assume {refused}"])
     zone = zone_name(portfolio.settings.timezone)
     now = today(zone)
     ev = evaluate(portfolio, args.as_of or now, carry=False)  # one date: nothing to keep for another
     warnings = result.warnings + ev.warnings + zone_warnings(portfolio, result.files or paths)
-    within = portfolio.settings.critical_days if getattr(args, "within", None) is None else args.within
-    return Report(ev, portfolio, zone, label, now, within, warnings, scenarios.normalised(portfolio, assumptions))
+    return Report(ev, portfolio, zone, label, now, portfolio.settings.critical_days, warnings,
+                  scenarios.normalised(portfolio, assumptions))
 
 
 def _check(args: argparse.Namespace, paths: list[str], bundled: bool,
            contents: dict[str, bytes] | None) -> dict[str, Any]:
     """Load, evaluate and render; returns the outputs and exit code (what the cache keeps)."""
-    report = evaluated(args, paths, bundled, contents)
+    report = evaluated(args, paths, bundled, contents, args.format)
     if not isinstance(report, Report):
         return report
     ev = report.ev
+    if args.within is not None:
+        report = replace(report, within=args.within)
     code = 1 if report.due and args.fail_on == "events" else 0
     if args.format == "json":
         stdout = json_text(ev, report.zone, report.warnings, report.portfolio.facilities, report.assumptions)
@@ -107,7 +109,6 @@ def run_ics(args: argparse.Namespace) -> int:
     """`dealmon ics`: the events as an iCalendar file, on stdout or written to `-o FILE`
     (atomically: a calendar fetching it never reads half a file). Exit 0, or 2 as `check`."""
     paths, bundled = (args.paths, False) if args.paths else default_paths()
-    args.format = "text"
     report = evaluated(args, paths, bundled, None)
     if not isinstance(report, Report):
         return _emit(report)
@@ -131,14 +132,14 @@ def run_ics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _invalid(args: argparse.Namespace, messages: list[str], problems: list[Problem] | None = None) -> dict[str, Any]:
+def _invalid(fmt: str, messages: list[str], problems: list[Problem] | None = None) -> dict[str, Any]:
     """Exit 2: every message on stderr, made visible; with JSON, raw in `errors` on stdout; with
     GitHub, an `::error` command each on stdout (at the file, line and column of `problems`)."""
     zone = zone_name(None)
     stdout = ""
-    if args.format == "json":
+    if fmt == "json":
         stdout = json.dumps(errors_json(messages), ensure_ascii=True, separators=(",", ":")) + "\n"
-    elif args.format == "github":
+    elif fmt == "github":
         lines = problem_commands("error", problems) if problems else [command("error", m) for m in messages]
         stdout = "".join(line + "\n" for line in lines)
     stderr = "".join(f"{visible(m)}\n" for m in messages)
