@@ -11,7 +11,7 @@ import re
 
 from . import formatting as fmt
 from .disputes import disputes
-from .evaluate import DealState, exit_words
+from .evaluate import exit_words
 from .report import Report, risk_words
 from .text import visible
 from .words import WHAT_IF
@@ -67,7 +67,7 @@ def markdown_digest(r: Report) -> str:
         why = s.risk.label if s.risk is not None else ""
         out.append(f"  - {code(s.id)} ({md(r.parties(s.deal))}): {fmt.count(figures.total_accelerators)} "
                    f"accelerators · {fmt.power(figures.power_mw)}, {share} of accelerators; {why}; "
-                   f"{md(_exit(s, r))}")
+                   f"{md(exit_words(s, r.ev.as_of, r.today))}")
     if len(risky) > AT_RISK_SHOWN:
         out.append(f"  - … and {len(risky) - AT_RISK_SHOWN:,} more deals")
 
@@ -87,7 +87,3 @@ def markdown_digest(r: Report) -> str:
         if len(r.warnings) > 10:
             out.append(f"- … and {len(r.warnings) - 10:,} more")
     return "\n".join(out) + "\n"
-
-
-def _exit(s: DealState, r: Report) -> str:
-    return exit_words(s, r.ev.as_of, r.today)

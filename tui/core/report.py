@@ -37,18 +37,15 @@ def raw_message(p: Problem) -> str:
 def to_json(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict[str, Facility],
             assumptions: list[str] | None = None) -> dict[str, Any]:
     """SPEC §3's JSON; `assumptions` (normalised, SPEC §2.1) are echoed when there are any."""
-    doc = _portfolio_json(ev, zone, warnings, assumptions)
-    return {**dict(list(doc.items())[:3]), "deals": [_deal_json(s, ev, facilities) for s in ev.deals.values()],
-            **dict(list(doc.items())[3:])}
+    head, tail = _portfolio_json(ev, zone, warnings, assumptions)
+    return {**head, "deals": [_deal_json(s, ev, facilities) for s in ev.deals.values()], **tail}
 
 
 def json_text(ev: Evaluation, zone: str, warnings: list[Problem], facilities: dict[str, Facility],
               assumptions: list[str] | None = None) -> str:
     """`json.dumps(to_json(...))` as `check` prints it (compact, ASCII), each deal encoded as it
     is made: a 10,000-deal document never exists as one tree of dicts (17 MB of peak memory)."""
-    doc = _portfolio_json(ev, zone, warnings, assumptions)
-    head = dict(list(doc.items())[:3])
-    tail = dict(list(doc.items())[3:])
+    head, tail = _portfolio_json(ev, zone, warnings, assumptions)
     deals = ",".join(_dumps(_deal_json(s, ev, facilities)) for s in ev.deals.values())
     return f"{_dumps(head)[:-1]},\"deals\":[{deals}],{_dumps(tail)[1:]}\n"
 
@@ -80,8 +77,9 @@ def _deal_json(s: DealState, ev: Evaluation, facilities: dict[str, Facility]) ->
 
 
 def _portfolio_json(ev: Evaluation, zone: str, warnings: list[Problem],
-                    assumptions: list[str] | None) -> dict[str, Any]:
-    """The document but its deals (in order: schema, as_of, timezone | capacity, warnings, assumptions)."""
+                    assumptions: list[str] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document but its deals: what comes before them (schema, as_of, timezone) and after
+    (capacity, warnings and any assumptions)."""
     cap = ev.capacity
     capacity = {
         **_figures(cap.totals),
@@ -95,11 +93,10 @@ def _portfolio_json(ev: Evaluation, zone: str, warnings: list[Problem],
                         for fid, f in cap.by_facility.items()},
         "timeline": [{"date": d.isoformat(), **_figures(f)} for d, f in cap.timeline],
     }
-    out = {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone,
-           "capacity": capacity, "warnings": [raw_message(w) for w in warnings]}
+    tail = {"capacity": capacity, "warnings": [raw_message(w) for w in warnings]}
     if assumptions:
-        out["assumptions"] = assumptions
-    return out
+        tail["assumptions"] = assumptions
+    return {"schema": SCHEMA, "as_of": ev.as_of.isoformat(), "timezone": zone}, tail
 
 
 def errors_json(messages: list[str]) -> dict[str, Any]:
