@@ -483,12 +483,10 @@ class DealmonApp(App[None]):
         """Show the portfolio with `assumption` added, or say why it cannot be."""
         if self.portfolio is None or assumption is None:
             return
-        from .core.scenarios import Refused, apply
+        from .core.scenarios import Refused, apply_next
 
         try:
-            if assumption in self.assumptions:
-                raise Refused(assumption.text(self.portfolio.settings.side), "assumed already")
-            apply(self.scenario or self.portfolio, [assumption])
+            apply_next(self.scenario or self.portfolio, self.assumptions, assumption)
         except Refused as why:
             self.notify(visible(f"what-if refused: {why}"), title="What-if", severity="error", markup=False,
                         timeout=10)

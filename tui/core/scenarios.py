@@ -106,17 +106,23 @@ def apply(portfolio: Portfolio, assumptions: Sequence[Assumption]) -> Portfolio:
     Raises:
         Refused: the first assumption the files would refuse, with why.
     """
-    seen: set[Assumption] = set()
-    for assumption in assumptions:
-        text = assumption.written or assumption.text(portfolio.settings.side)
-        if assumption in seen:
-            raise Refused(text, "assumed twice")
-        seen.add(assumption)
-        if isinstance(assumption, NoticeAssumption):
-            portfolio = _assume_notice(portfolio, assumption, text)
-        else:
-            portfolio = _assume_source(portfolio, assumption.source, text)
+    for i, assumption in enumerate(assumptions):
+        portfolio = apply_next(portfolio, assumptions[:i], assumption)
     return portfolio
+
+
+def apply_next(portfolio: Portfolio, applied: Sequence[Assumption], assumption: Assumption) -> Portfolio:
+    """`portfolio` (which has `applied` applied) with `assumption` applied too.
+
+    Raises:
+        Refused: `assumption` is among `applied`, or the files would refuse it.
+    """
+    text = assumption.written or assumption.text(portfolio.settings.side)
+    if assumption in applied:
+        raise Refused(text, "assumed twice")
+    if isinstance(assumption, NoticeAssumption):
+        return _assume_notice(portfolio, assumption, text)
+    return _assume_source(portfolio, assumption.source, text)
 
 
 def apply_what_holds(portfolio: Portfolio, assumptions: Sequence[Assumption]
@@ -125,12 +131,9 @@ def apply_what_holds(portfolio: Portfolio, assumptions: Sequence[Assumption]
     assumptions the new files still allow): the result, the assumptions kept, the refusals."""
     kept: list[Assumption] = []
     refused: list[Refused] = []
-    side = portfolio.settings.side
     for assumption in assumptions:
         try:
-            if assumption in kept:
-                raise Refused(assumption.written or assumption.text(side), "assumed twice")
-            portfolio = apply(portfolio, [assumption])
+            portfolio = apply_next(portfolio, kept, assumption)
         except Refused as why:
             refused.append(why)
         else:
