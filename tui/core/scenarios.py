@@ -20,7 +20,7 @@ from typing import Any
 
 from .changes import compare, moved_dates
 from .disputes import Disputed, disputes
-from .evaluate import Evaluation, Figures, deal_capacity, evaluate, evaluate_deal
+from .evaluate import DealState, Evaluation, Figures, deal_capacity, evaluate, evaluate_deal
 from .model import Claim, Deal, Facility, Notice, Portfolio, Provider, ServedNotice
 from .values import date_from_text
 from .words import Party
@@ -244,13 +244,9 @@ class WhatIf:
 
 
 def what_if(real: Portfolio, scenario: Portfolio, assumptions: Sequence[Assumption], T: date) -> WhatIf:
-    moved: list[str] = []
-    for ident in changed_deals(real, scenario):
-        deal = real.deals.get(ident)
-        if deal is not None:
-            moved += moved_dates(evaluate_deal(deal, T, real.settings),
-                                 evaluate_deal(scenario.deals[ident], T, scenario.settings))
-    return WhatIf(tuple(normalised(real, assumptions)), difference(real, scenario, T), tuple(moved))
+    changed = _changed_on(real, scenario, T)
+    moved = [m for _, _, before, after in changed if before is not None for m in moved_dates(before, after)]
+    return WhatIf(tuple(normalised(real, assumptions)), difference(real, scenario, T, changed), tuple(moved))
 
 
 def changed_deals(real: Portfolio, scenario: Portfolio) -> list[str]:
@@ -260,35 +256,47 @@ def changed_deals(real: Portfolio, scenario: Portfolio) -> list[str]:
             if deal is not real.deals.get(ident) or any(line.facility in facilities for line in deal.capacity)]
 
 
-def difference(real: Portfolio, scenario: Portfolio, T: date) -> Difference | None:
+# Each changed deal: its version in the files (None: only the scenario has it) and in the
+# scenario, and each version's state on the as-of date.
+Changed = list[tuple[Deal | None, Deal, DealState | None, DealState]]
+
+
+def _changed_on(real: Portfolio, scenario: Portfolio, T: date) -> Changed:
+    out: Changed = []
+    for ident in changed_deals(real, scenario):
+        old, new = real.deals.get(ident), scenario.deals[ident]
+        out.append((old, new, evaluate_deal(old, T, real.settings) if old is not None else None,
+                    evaluate_deal(new, T, scenario.settings)))
+    return out
+
+
+def difference(real: Portfolio, scenario: Portfolio, T: date, changed: Changed | None = None) -> Difference | None:
     """The first day on or after `T` on which the scenario's capacity or commitment differs
     from the real portfolio's, and by how much; None when it never does.
 
     Only the changed deals are looked at (every other deal is the same object in both), on
-    `T` and on each day one of their versions starts, ends or begins or stops a line."""
-    changed = [(real.deals.get(i), scenario.deals[i]) for i in changed_deals(real, scenario)]
+    `T` and on each day one of their versions starts, ends or begins or stops a line.
+    `changed`: those deals with their states on `T`, when the caller has them."""
+    if changed is None:
+        changed = _changed_on(real, scenario, T)
     if not changed:
         return None
+    versions = [(deal, portfolio, sign, on_T) for old, new, old_T, new_T in changed
+                for deal, portfolio, sign, on_T in ((old, real, -1, old_T), (new, scenario, 1, new_T))
+                if deal is not None and on_T is not None]
     days = {T}
-    for deal_pair in changed:
-        for deal, portfolio in zip(deal_pair, (real, scenario), strict=True):
-            if deal is None:
-                continue
-            state = evaluate_deal(deal, T, portfolio.settings)
-            days.update(d for d in (deal.start, _after(state.exit_date)) if d is not None and d > T)
-            for line in deal.capacity:
-                days.update(d for d in (line.start, _after(line.until)) if d is not None and d > T)
+    for deal, _, _, on_T in versions:
+        days.update(d for d in (deal.start, _after(on_T.exit_date)) if d is not None and d > T)
+        for line in deal.capacity:
+            days.update(d for d in (line.start, _after(line.until)) if d is not None and d > T)
     for day in sorted(days):
         figures, money = Figures(), dict[str, Decimal]()
-        for deal_pair in changed:
-            for deal, portfolio, sign in zip(deal_pair, (real, scenario), (-1, 1), strict=True):
-                if deal is None:
-                    continue
-                state = evaluate_deal(deal, day, portfolio.settings)
-                figures.add(deal_capacity(state, day, portfolio.facilities), sign)
-                if deal.commitment is not None and state.in_force(day):
-                    c = deal.commitment
-                    money[c.currency] = money.get(c.currency, Decimal(0)) + sign * c.per_year
+        for deal, portfolio, sign, on_T in versions:
+            state = on_T if day == T else evaluate_deal(deal, day, portfolio.settings)
+            figures.add(deal_capacity(state, day, portfolio.facilities), sign)
+            if deal.commitment is not None and state.in_force(day):
+                c = deal.commitment
+                money[c.currency] = money.get(c.currency, Decimal(0)) + sign * c.per_year
         if figures.nonzero() or figures.power_mw or any(money.values()):
             return Difference(day, figures, {c: a for c, a in sorted(money.items()) if a})
     return None
