@@ -152,7 +152,6 @@ class DealmonApp(App[None]):
         self._last_activity = monotonic()  # of the last key, mouse event or load
         self._signals: list[int] = []
         self.change_log: list[tuple[str, str]] = []  # (clock time, what a reload changed), oldest first
-        self._disputes_for: tuple[Portfolio | None, date, str | None] = (None, date.min, None)
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -522,22 +521,19 @@ class DealmonApp(App[None]):
         portfolio = self.portfolio
         if portfolio is None:
             return
-        from .core.scenarios import source_effects
-
         real = self.view.evaluation if self.view is not None and not self.view.assumptions else None
-        job = Job(source_effects, portfolio=portfolio, T=self.as_of, real=real)
-        self._disputes_for = (portfolio, self.as_of, deal_id)
+        job = Job(disputes_of, portfolio=portfolio, as_of=self.as_of, deal_id=deal_id, real=real)
         if quick_to_evaluate(portfolio):
             self._show_disputes(job.run().take_output())
         else:  # an evaluation per source: in a thread, the screen stays live
             self.notify("Working out what each source would change…", title="Disputes", timeout=3)
             self.run_worker(job.run, group="disputes", exclusive=True, thread=True, exit_on_error=False)
 
-    def _show_disputes(self, effects: list[SourceEffect]) -> None:
+    def _show_disputes(self, disputes: tuple[Portfolio, date, str | None, list[SourceEffect]]) -> None:
         from .screens.disputes import DisputesScreen
 
-        portfolio, as_of, deal_id = self._disputes_for
-        if portfolio is not None and portfolio is self.portfolio:  # (else a reload replaced the files: d again)
+        portfolio, as_of, deal_id, effects = disputes
+        if portfolio is self.portfolio:  # (else a reload replaced the files meanwhile: d again)
             self.push_screen(DisputesScreen(effects, portfolio, as_of, deal_id), self.assume)
 
     def _view_here(self) -> None:
@@ -692,6 +688,14 @@ class DealmonApp(App[None]):
     def action_suspend_process(self) -> None:
         if not self._refused_when_served():
             super().action_suspend_process()
+
+
+def disputes_of(portfolio: Portfolio, as_of: date, deal_id: str | None, real: Evaluation | None
+                ) -> tuple[Portfolio, date, str | None, list[SourceEffect]]:
+    """What the disputes screen shows, with what it was made for (a Job's work: maybe a thread)."""
+    from .core.scenarios import source_effects
+
+    return portfolio, as_of, deal_id, source_effects(portfolio, as_of, real)
 
 
 def terminal_present() -> bool:
