@@ -60,7 +60,7 @@ def markdown_digest(r: Report) -> str:
     out.append(f"- **Ending:** {md(ending)}")
     out.append(f"- **At risk:** {md(at_risk)}")
     total = ev.capacity.totals.total_accelerators
-    risky = r.at_risk()
+    risky = r.at_risk
     for s in risky[:AT_RISK_SHOWN]:
         figures = r.capacity_of(s)
         share = fmt.share(figures.total_accelerators, total) or "0%"

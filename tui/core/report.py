@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from . import formatting as fmt
@@ -139,8 +140,9 @@ class Report:
         state = self.state(e)
         return event_asks(e, state, self.provider_name(state.deal))
 
+    @cached_property
     def at_risk(self) -> list[DealState]:
-        """The deals at risk, the largest first."""
+        """The deals at risk, the largest first (sorted once: the figures and the names use it)."""
         return deals_at_risk(self.ev, self.portfolio.facilities)
 
     def capacity_of(self, s: DealState) -> Figures:
@@ -151,7 +153,7 @@ def risk_words(r: Report, limit: int) -> tuple[str, str]:
     """The ending and at-risk figures within the horizon, each naming its deals (at most
     `limit`) with their share of the accelerators: raw file text inside."""
     cap, total = r.ev.capacity, r.ev.capacity.totals.total_accelerators
-    risky = r.at_risk()
+    risky = r.at_risk
     out = []
     for figures, pairs in ((cap.ending, [s for s in risky if s.risk is Risk.ENDING]), (cap.at_risk, risky)):
         text = f"{fmt.count(figures.total_accelerators)} accelerators · {fmt.power(figures.power_mw)}"
