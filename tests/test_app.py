@@ -530,3 +530,25 @@ async def test_the_filter_narrows_all_three_panes(tmp_path):
         await pilot.pause(0.3)
         assert "filtered" not in str(app.query_one("#capacity").border_title)
         assert {r[3].split(":")[0] for r in table_rows(app, "event-table")} == {"a", "c"}
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(example):
+    """Over SSH `/goo` arrives at once: the keys after `/` were routed to the table before the
+    filter had the focus, and `g` (first row) took one of them; they are the filter's text now."""
+    from textual import events
+
+    app = DealmonApp([example], now=Clock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        for key, character in (("slash", "/"), ("g", "g"), ("o", "o"), ("o", "o")):  # queued at once
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#deal-filter", Input).value == "goo"
+        assert app.query_one("#deal-filter", Input).has_focus
+        assert [r[0] for r in table_rows(app, "deal-table")] == ["google-spacex"]
+        await pilot.press("slash")  # typed into the filter: `/` may be part of what is looked for
+        assert app.query_one("#deal-filter", Input).value == "goo/"
+        await pilot.press("backspace", "enter", "j")  # the filter kept; keys go to the table again
+        assert app.query_one("#deal-filter", Input).value == "goo"
+        assert app.query_one("#deal-table").has_focus

@@ -107,7 +107,10 @@ class DealTermsPane(Vertical):
     def open_filter(self) -> None:
         for box in self.query("#deal-filter").results(Input):
             box.display = True
-            box.focus()
+            # At once, not on the next turn of the loop (`focus()`): over SSH `/goo` arrives in
+            # one burst, and the keys after `/` must find the filter focused (`g` would jump
+            # to the table's first row). `/` is a priority binding for the same reason.
+            self.screen.set_focus(box)
 
     def clear_filter(self) -> None:
         for box in self.query("#deal-filter").results(Input):

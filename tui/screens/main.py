@@ -15,7 +15,7 @@ from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from ..core import formatting as fmt
 from ..core.text import visible
@@ -44,7 +44,9 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (WIDE_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
-        Binding("slash", "filter", "Filter",
+        # A priority binding: it runs as the app reads the key, before the keys after it are
+        # routed (see DealTermsPane.open_filter); check_action lets `/` type into the filter.
+        Binding("slash", "filter", "Filter", priority=True,
                 tooltip="filter the panes: words, provider: status: model: tag: disputed risk"),
         Binding("s", "sort", "Sort", tooltip="sort the deal table by the next column (▲ shows which)"),
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the deal table's sort order (▲/▼)"),
@@ -186,6 +188,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.DATA_ACTIONS and self.data.portfolio is None:
             return False
+        if action == "filter" and isinstance(self.focused, Input):
+            return False  # typed into the filter (`/` may be part of what is looked for)
         if action == "clear_filter":
             terms = self.query(DealTermsPane)
             return bool(terms) and (bool(terms.first().filter_text) or terms.first().filter_open)
