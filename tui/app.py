@@ -48,8 +48,10 @@ from .loading import (
     total_size,
 )
 from .screens.main import MainScreen
+from .screenstore import ScreenCopy, ScreenStore
 from .unitstore import UnitStore, keep_in_store
 from .watch import Snapshot, Watcher
+from .watch.snapshot import take_snapshot
 from .widgets.status_bar import Status
 
 if TYPE_CHECKING:
@@ -68,6 +70,9 @@ TICK_SECONDS = 20.0
 INLINE_MOVE_SECONDS = 0.4
 STORE_FIRST_AFTER_SECONDS = 2.0
 STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache after this long without another
+# The reopen screen is copied this long after the data it shows was handed to the screens (once
+# laid out; a burst of reloads makes one copy).
+COPY_SCREEN_AFTER_SECONDS = 0.2
 CHANGE_LOG_ENTRIES = 500
 SERVED_LEAVES_OUT = frozenset({"Screenshot"})  # palette commands that would write a file
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
@@ -146,6 +151,14 @@ class DealmonApp(App[None]):
         self._load_cache = LoadCache()  # what the last load made of each file
         self._unit_store = UnitStore.open()  # the same, on disk for the next start (reopen cache)
         self._unstored: set[str] = set()  # files read anew since the last store
+        # The reopen screen (`screenstore`): what the panes showed, for the next start on the
+        # same files, date and terminal size. Served: nothing is written, nothing is read.
+        self._screen_store = None if served else ScreenStore.open()
+        self.screen_copy: ScreenCopy | None = None  # on show until the data is loaded
+        self._start_fixed = as_of  # the as-of date of a start (None: today): copies are of it
+        self._files_digest = ""  # of the files the data on show was loaded from
+        self._copy_timer: Timer | None = None
+        self._copy_kept: dict[str, Any] | None = None  # the last copy written
         self._stored_once = False
         self._store_timer: Timer | None = None
         self._today: date | None = None
@@ -165,12 +178,23 @@ class DealmonApp(App[None]):
     # --- start and stop ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # A few small files load before the first frame, so that it shows the data; larger
-        # ones after it, in a worker (the layout paints at once, the data follows).
-        if total_size(self.paths, None) <= INLINE_LOAD_BYTES:
-            self.reload()
+        # The reopen screen of the same files, date and size, when there is one, is the first
+        # frame, and the files load after it. Without one, a few small files load before the
+        # first frame, so that it shows the data; larger ones after it, in a worker (the layout
+        # paints at once, the data follows).
+        snapshot = None
+        if self._screen_store is not None:
+            snapshot = take_snapshot(self.paths)
+            self.screen_copy = self._screen_store.fetch(self._screen_name(snapshot.digest), self.now(),
+                                                        self._start_fixed)
+        if self.screen_copy is not None:
+            self.loading = True  # (the header says so from the first frame)
+            self.main.show_copy(self.screen_copy)
+            self.call_after_refresh(self.reload, snapshot)
+        elif total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES:
+            self.reload(snapshot)
         else:
-            self.call_after_refresh(self.reload)
+            self.call_after_refresh(self.reload, snapshot)
         self.set_interval(TICK_SECONDS, self.tick)
         self._install_signals()
         self._publish_status()
@@ -330,6 +354,7 @@ class DealmonApp(App[None]):
 
     def _loaded(self, job: Job) -> None:
         result, snapshot, view = job.take_output()
+        self._files_digest = snapshot.digest
         self.apply_load(result, view)
         self._start_watching(snapshot)
         if self._unit_store is not None and result.parsed and not self.served:  # (served: writes nothing)
@@ -439,11 +464,38 @@ class DealmonApp(App[None]):
         # (a reload, a what-if) is made in a worker, the figures on screen are the old view's.
         shown = self.view.portfolio if self.view is not None and self.view.portfolio is not None else portfolio
         data = ScreenData(shown, self.view, tuple(self.errors), self._today)
+        if self.view is not None or self.errors:
+            self.screen_copy = None  # (replaced by the data, or by the errors)
         for screen in self.screen_stack:
             show = getattr(screen, "show_data", None)  # (the main screen and the details follow the data)
             if show is not None:
                 show(data)
         self._publish_status()
+        if self._screen_store is not None and self.view is not None and self._files_digest:
+            if self._copy_timer is not None:
+                self._copy_timer.stop()
+            self._copy_timer = self.set_timer(COPY_SCREEN_AFTER_SECONDS, self._keep_screen_copy)
+
+    # --- the reopen screen (`screenstore`) --------------------------------------------------------
+
+    def _screen_name(self, files_digest: str) -> str:
+        return ScreenStore.entry_name(self.paths, files_digest, (self.size.width, self.size.height),
+                                      self._start_fixed)
+
+    def _keep_screen_copy(self) -> None:
+        """Copy what the panes show for the next start, when it is what a start shows: the
+        start's date, no what-if, no filter, the first sort (`MainScreen.copy`)."""
+        self._copy_timer = None
+        store = self._screen_store
+        if store is None or not self.screen_stack or self.as_of_state.fixed != self._start_fixed or self.assumptions:
+            return
+        from .screenstore import encode
+
+        copy = self.main.copy(self.zone)
+        entry = encode(copy) if copy is not None else None
+        if copy is not None and entry != self._copy_kept:
+            store.keep(self._screen_name(self._files_digest), copy)
+            self._copy_kept = entry
 
     # --- what-if (SPEC §2.1) ----------------------------------------------------------------------
 
@@ -593,10 +645,12 @@ class DealmonApp(App[None]):
         today = self._today or self.today()
         # The date of the figures on screen: while another is evaluated, the header says so
         # and never shows the new date over the old figures.
-        shown = self.view.evaluation.as_of if self.view is not None else self.as_of
+        copy = self.screen_copy  # (a reopen screen: its date and count until the data is loaded)
+        shown = self.view.evaluation.as_of if self.view is not None else copy.as_of if copy else self.as_of
+        deals = len(self.portfolio.deals) if self.portfolio is not None else copy.deals if copy else None
         self.status = replace(
             self.status, as_of=shown, today=today, following=self.as_of_state.following,
-            deals=len(self.portfolio.deals) if self.portfolio is not None else None, errors=len(self.errors),
+            deals=deals, errors=len(self.errors),
             watch_mode=self.watch_mode,
             progress=(progress if progress is not None else self.status.progress or 0.0) if self.loading else None,
             evaluating=self.as_of if self.as_of != shown else None,

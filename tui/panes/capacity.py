@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from ..core.evaluate import Evaluation
 from ..core.model import Portfolio
-from ..rows.capacity import capacity_texts
+from ..rows.capacity import CapacityTexts, capacity_texts
 
 if TYPE_CHECKING:
     from ..core.scenarios import WhatIf
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 class CapacityPane(VerticalScroll, can_focus=True):
     BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
     _shown: tuple[Evaluation, Evaluation | None, Portfolio | None, WhatIf | None] | None = None  # show()'s
+    texts: CapacityTexts | None = None  # as shown
+    title = ""  # the border title
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False),
@@ -42,13 +44,18 @@ class CapacityPane(VerticalScroll, can_focus=True):
         self._shown = (ev, filtered, portfolio, what_if)
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        texts = capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1),
-                               portfolio, what_if)
+        self.show_texts(capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1),
+                                       portfolio, what_if),
+                        "Capacity · next 24 months" + (
+                            f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else ""))
+
+    def show_texts(self, texts: CapacityTexts, title: str) -> None:
+        """Show `texts` under `title` (made by `show`, or a reopen screen's: `screenstore`)."""
+        self.texts, self.title = texts, title
         self.query_one("#capacity-totals", Static).update(texts.totals)
         self.query_one("#timeline", Static).update(texts.timeline)
         self.query_one("#capacity-providers", Static).update(texts.providers)
-        self.border_title = "Capacity · next 24 months" + (
-            f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else "")
+        self.border_title = title
 
     def on_resize(self) -> None:
         """The timeline's bars are as wide as the pane: drawn again at its new width."""

@@ -3,10 +3,12 @@ the exit that notice given today would bring, and whether the other side could e
 the horizon."""
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import date
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
@@ -15,6 +17,7 @@ from ..core import formatting as fmt
 from ..core.evaluate import Evaluation
 from ..rows.cells import cell
 from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows, exits_text
+from ..screenstore import TableCopy
 from ..widgets.virtual_table import VirtualTable
 
 
@@ -25,6 +28,9 @@ class CountdownsPane(Vertical):
         super().__init__(**kwargs)
         self.prepared: EventRows | None = None  # the rows on show
         self.kept: frozenset[str] | None = None  # the deals the filter keeps (None: all)
+        self.title = ""  # the border title
+        self.exits = Text()  # the per-deal exits under the table, as shown
+        self._asks: Mapping[Hashable, str] = {}  # a reopen screen's (what the copied events ask)
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="event-table")
@@ -51,9 +57,27 @@ class CountdownsPane(Vertical):
         self.prepared, self.kept = prepared, kept
         self._show_rows()
         shown = self.table.row_count
-        title = f"Countdowns · {fmt.plural(shown, 'event')}"
-        self.border_title = title + (" · filtered" if kept is not None else "")
-        exits = prepared.exits if kept is None else exits_text(ev, today, kept)
+        self.title = f"Countdowns · {fmt.plural(shown, 'event')}" + (" · filtered" if kept is not None else "")
+        self.border_title = self.title
+        self.exits = prepared.exits if kept is None else exits_text(ev, today, kept)
+        self.query_one("#exits-body", Static).update(self.exits)
+
+    def copy(self, rows: int) -> tuple[TableCopy, dict[Hashable, str], Text]:
+        """The first `rows` events as shown, what each asks, and the exits: for the reopen
+        screen (`screenstore`)."""
+        keys, cells, widths = self.table.first_rows(rows)
+        prepared = self.prepared
+        asks: dict[Hashable, str] = {}
+        if prepared is not None:
+            asks.update((key, prepared.asks(key)) for key in keys if isinstance(key, tuple))
+        return TableCopy(keys, cells, widths, self.title, self.table.row_count), asks, self.exits
+
+    def show_copy(self, copy: TableCopy, asks: Mapping[Hashable, str], exits: Text) -> None:
+        """Show the events of a reopen screen until the loaded data replaces them."""
+        self._asks = asks
+        self.table.show_source(copy.keys, copy.rows.__getitem__, copy.widths, source=None)
+        self.title = self.border_title = copy.title
+        self.exits = exits
         self.query_one("#exits-body", Static).update(exits)
 
     def _show_rows(self) -> None:
@@ -73,8 +97,8 @@ class CountdownsPane(Vertical):
     def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
         """Under the table: what the event under the cursor asks (SPEC §3's words)."""
         prepared, key = self.prepared, message.row_key
-        if prepared is None or not isinstance(key, tuple):
+        if not isinstance(key, tuple) or (prepared is None and key not in self._asks):
             return
         deal, _kind, day = key
-        asks = prepared.asks(key)
+        asks = prepared.asks(key) if prepared is not None else self._asks[key]
         self.query_one("#event-asks", Static).update(cell(f"{deal}, {day}: {asks}", "italic"))

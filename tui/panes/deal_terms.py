@@ -13,6 +13,7 @@ from ..core.filtering import DealFilter
 from ..core.model import Portfolio
 from ..rows.cells import cell
 from ..rows.deals import COLUMNS, SORTS, DealRows, build_deal_rows
+from ..screenstore import TableCopy
 from ..widgets.virtual_table import VirtualTable
 
 
@@ -42,6 +43,7 @@ class DealTermsPane(Vertical):
         self.prepared: DealRows | None = None  # the rows on show
         self.portfolio: Portfolio | None = None
         self.kept: frozenset[str] | None = None  # the deals the filter keeps (None: all)
+        self.title = ""  # the border title, as text
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS, id="deal-table")
@@ -88,7 +90,20 @@ class DealTermsPane(Vertical):
         title = f"Deal terms ({shown}) · sort: {COLUMNS[self.sort_index][1]} {'▼' if self.descending else '▲'}"
         if self.filter_text:
             title += f" · filter: {self.filter_text}"
+        self.title = title
         self.border_title = cell(title)
+
+    def copy(self, rows: int) -> TableCopy:
+        """The first `rows` rows as shown, for the reopen screen (`screenstore`)."""
+        keys, cells, widths = self.table.first_rows(rows)
+        return TableCopy(keys, cells, widths, self.title, self.table.row_count)
+
+    def show_copy(self, copy: TableCopy) -> None:
+        """Show the rows of a reopen screen until the loaded data replaces them."""
+        self.table.show_source(copy.keys, copy.rows.__getitem__, copy.widths, source=None)
+        self.table.mark_column(self.sort_index, "▼" if self.descending else "▲")
+        self.title = copy.title
+        self.border_title = cell(copy.title)
 
     def cycle_sort(self) -> None:
         """Sort by the next column (ascending)."""

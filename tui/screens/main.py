@@ -3,6 +3,7 @@ act on the panes (filter, sort, details). It shows what it is given (`show_data`
 `show_status`) and asks the App for nothing."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,7 +25,9 @@ from ..loading import ScreenData, evaluate_kept
 from ..panes.capacity import CapacityPane
 from ..panes.countdowns import CountdownsPane
 from ..panes.deal_terms import DealTermsPane
+from ..rows.capacity import CapacityTexts
 from ..rows.cells import cell
+from ..screenstore import ScreenCopy
 from ..widgets.status_bar import Status, StatusBar
 from ..widgets.virtual_table import VirtualTable
 
@@ -71,6 +74,10 @@ class MainScreen(Screen[None]):
         self._shown = False  # composed and mounted: data can be shown
         self._drawn = False  # the panes show `self.data`
         self._filter_timer: Timer | None = None
+        # The reopen screen on show while the files load (`screenstore`), and the keys pressed
+        # meanwhile that need the data: they run once it is there, in order.
+        self.copy_shown: ScreenCopy | None = None
+        self._held: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
@@ -91,6 +98,8 @@ class MainScreen(Screen[None]):
         # Data handed over before the screen was composed (a small portfolio loads before the
         # first frame): shown now, so that the first frame has it.
         self._shown = True
+        if self.copy_shown is not None:
+            self.show_copy(self.copy_shown)
         self.show_data(self.data)
         self.refresh_bindings()
 
@@ -107,6 +116,43 @@ class MainScreen(Screen[None]):
         for bar in self.query(StatusBar):  # (none before the screen is composed)
             bar.status = status
 
+    def show_copy(self, copy: ScreenCopy) -> None:
+        """Show a reopen screen (`screenstore`) until the data is loaded: the panes as they
+        were shown for the same files, date and terminal size."""
+        self.copy_shown = copy
+        if not self._shown:  # not composed yet: on_mount shows it
+            return
+        self.query_one(DealTermsPane).show_copy(copy.deal_table)
+        self.query_one(CountdownsPane).show_copy(copy.event_table, copy.asks, copy.exits)
+        self.query_one(CapacityPane).show_texts(CapacityTexts(*copy.capacity), copy.capacity_title)
+
+    def copy(self, zone: str) -> ScreenCopy | None:
+        """What the panes show, for the reopen screen: None unless they show the data as a
+        start does (no filter, the first sort, no what-if, no error).
+
+        Args:
+            zone: the portfolio's clock (the day the copy is for is checked in it).
+        """
+        data, terms = self.data, self.query_one(DealTermsPane)
+        view, portfolio, capacity = data.view, data.portfolio, self.query_one(CapacityPane)
+        if (view is None or portfolio is None or data.today is None or data.errors or view.assumptions
+                or terms.filter_text or terms.sort_index or terms.descending or capacity.texts is None):
+            return None
+        rows = self.app.size.height  # (no table shows more)
+        events, asks, exits = self.query_one(CountdownsPane).copy(rows)
+        return ScreenCopy(view.evaluation.as_of, data.today, zone, len(portfolio.deals), terms.copy(rows), events,
+                          asks, exits, (capacity.texts.totals, capacity.texts.timeline, capacity.texts.providers),
+                          capacity.title)
+
+    def _later(self, action: Callable[[], None]) -> bool:
+        """Whether `action` must wait for the data: while a reopen screen is on show, it is
+        held and runs once the data is there (a key pressed in the first second is not lost)."""
+        if self.data.portfolio is not None:
+            return False
+        if self.copy_shown is not None:
+            self._held.append(action)
+        return True
+
     def show_data(self, data: ScreenData) -> None:
         """Show `data`: the panes its view (when there is one), the banner its errors."""
         before = self.data
@@ -115,6 +161,8 @@ class MainScreen(Screen[None]):
         if not self._shown:  # not composed yet: on_mount shows it
             return
         view, portfolio = data.view, data.portfolio
+        if view is not None or data.errors:  # the data replaces a reopen screen, or errors do
+            self.copy_shown = None
         # The same view again (a date move hands the old one until the new one is made): the
         # panes already show it; drawing them again put ~40 ms of 10,000 deals before the move.
         same = view is before.view and portfolio is before.portfolio and data.today == before.today
@@ -125,11 +173,15 @@ class MainScreen(Screen[None]):
             self._show_filtered(terms.kept)
         self._show_what_if()
         # Classes, not inline styles, so the too-small rule in the stylesheet still wins.
-        self.set_class(portfolio is None, "no-data")
+        self.set_class(portfolio is None and self.copy_shown is None, "no-data")
         self.set_class(bool(data.errors), "has-errors")
         self._show_errors()
         if (portfolio is not None) != had_data:  # filter/sort/details come and go with the data
             self.refresh_bindings()
+        if portfolio is not None and view is not None and self._held:
+            held, self._held = self._held, []
+            for action in held:
+                action()
 
     def _show_what_if(self) -> None:
         """The assumptions of a scenario on show, on their own line under the header."""
@@ -187,7 +239,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.DATA_ACTIONS and self.data.portfolio is None:
-            return False
+            return self.copy_shown is not None  # (held until the data is there: `_later`)
         if action == "filter" and isinstance(self.focused, Input):
             return False  # typed into the filter (`/` may be part of what is looked for)
         if action == "clear_filter":
@@ -215,10 +267,12 @@ class MainScreen(Screen[None]):
         self.query_one(DealTermsPane).open_filter()
 
     def action_sort(self) -> None:
-        self.query_one(DealTermsPane).cycle_sort()
+        if not self._later(self.action_sort):
+            self.query_one(DealTermsPane).cycle_sort()
 
     def action_reverse_sort(self) -> None:
-        self.query_one(DealTermsPane).reverse_sort()
+        if not self._later(self.action_reverse_sort):
+            self.query_one(DealTermsPane).reverse_sort()
 
     def action_clear_filter(self) -> None:
         terms = self.query_one(DealTermsPane)
@@ -236,6 +290,8 @@ class MainScreen(Screen[None]):
 
     def action_assume_notice(self) -> None:
         """What if notice were served on the selected deal: asks when and by whom."""
+        if self._later(self.action_assume_notice):
+            return
         portfolio, deal_id = self.data.portfolio, self._selected_deal()
         deal = portfolio.deals.get(deal_id) if portfolio is not None and deal_id is not None else None
         if deal is None or portfolio is None:
@@ -254,6 +310,8 @@ class MainScreen(Screen[None]):
                              assume)
 
     def show_details(self, deal_id: str | None) -> None:
+        if self._later(partial(self.show_details, deal_id)):
+            return
         from .details import DetailsScreen
 
         evaluation = self.data.evaluation

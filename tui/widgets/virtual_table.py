@@ -113,6 +113,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._order: list[Hashable] = []
         self._widths = [cell_len(label) + 1 for label in self._labels]
         self._line_cache: dict[tuple[Any, ...], Strip] = {}
+        self._given_widths: tuple[int, ...] = ()  # as `show_source` was given them
 
     # --- data ------------------------------------------------------------------------------
 
@@ -144,6 +145,12 @@ class VirtualTable(ScrollView, can_focus=True):
         """Each column's width in terminal cells, with its one-space gap."""
         return tuple(self._widths)
 
+    def first_rows(self, count: int) -> tuple[tuple[Hashable, ...], dict[Hashable, tuple[Cell, ...]], tuple[int, ...]]:
+        """The first `count` keys held, their rows, and the column widths `show_source` was
+        given: what shows them again the same (`screenstore`)."""
+        keys = tuple(self._order[:count])
+        return keys, {key: self._row_of(key) for key in keys}, self._given_widths
+
     def get_row_at(self, index: int) -> tuple[Text, ...]:
         return tuple(Text(text, style=style, end="") for text, style in self._row_of(self._order[index]))
 
@@ -164,6 +171,7 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         selected, index = self.cursor_key, self.cursor_row
         self._order, self._row_of, self._source = list(order), row_of, source
+        self._given_widths = tuple(widths)
         self._widths = [min(max(cell_len(label), w) + 1, MAX_COLUMN_WIDTH)
                         for label, w in zip(self._labels, widths, strict=True)]
         self._line_cache.clear()
