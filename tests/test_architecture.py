@@ -54,3 +54,19 @@ def test_screens_panes_and_widgets_never_reach_into_the_app():
             assert not re.search(r"from \.\.app import|import tui\.app|from tui\.app", text), path
             used = set(re.findall(r"self\.app\.([a-z_]+)", text))
             assert used <= APP_API, (path, used - APP_API)
+
+
+def test_the_first_frame_imports_no_loader_evaluation_or_watcher():
+    """A start that shows a reopen screen (tui/screenstore.py) draws its first frame before
+    anything is loaded: the App's module must not pull in the loader, the evaluation, PyYAML or
+    the inotify watcher (ctypes): each is time before the first frame (bench/README.md)."""
+    code = ("import sys, tui.app, tui.cli\n"
+            "print('\\n'.join(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    assert "tui.screenstore" in loaded and "tui.core.loader.files" in loaded  # (it did import the App)
+    heavy = {"tui.core.evaluate", "tui.core.model", "tui.core.values", "tui.core.loader.pipeline",
+             "tui.core.loader.units", "tui.core.yamlnodes", "tui.core.changes", "tui.core.disputes",
+             "tui.watch.watcher", "tui.watch.inotify", "ctypes", "yaml"}
+    assert sorted(heavy & loaded) == []

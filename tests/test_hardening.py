@@ -440,7 +440,7 @@ def test_fuzz_check_exits_cleanly_with_positioned_messages(tmp_path, capsys, mon
 def _load_whole_trees(paths):
     """The loader as it was before entities were streamed: every file's tree composed whole,
     then read."""
-    import tui.core.loader as loader
+    import tui.core.loader.pipeline as loader
 
     real = loader.parse_file
     loader.parse_file = lambda path, data, progress, stream=None: real(path, data, progress)

@@ -27,13 +27,9 @@ from textual.worker import Worker, WorkerState
 
 from .bytecode import ensure_bytecode
 from .core.asof import AsOf
-from .core.changes import compare
 from .core.clock import today as today_in
 from .core.clock import zone_name
-from .core.evaluate import Evaluation
-from .core.loader import LoadCache, LoadResult
 from .core.locations import default_paths
-from .core.model import Portfolio, Settings
 from .core.perf import FrozenData
 from .core.problems import Problem
 from .core.text import visible
@@ -50,16 +46,19 @@ from .loading import (
 from .screens.main import MainScreen
 from .screenstore import ScreenCopy, ScreenStore
 from .unitstore import UnitStore, keep_in_store
-from .watch import Snapshot, Watcher
-from .watch.snapshot import take_snapshot
+from .watch import Snapshot, take_snapshot
 from .widgets.status_bar import Status
 
 if TYPE_CHECKING:
+    from .core.evaluate import Evaluation
+    from .core.loader import LoadCache, LoadResult
+    from .core.model import Portfolio
     from .core.scenarios import Assumption, SourceEffect
     from .screens.what_if import AssumptionRequested
 
-# The screens the first frame does not need, and the what-if machinery, are imported when first
-# used: each import is time before the first frame (bench/README.md, "start-up").
+# The screens the first frame does not need, the what-if machinery, and the loader and the
+# evaluation (a reopen screen's first frame needs neither) are imported when first used: each
+# import is time before the first frame (bench/README.md, "start-up").
 
 # One app-wide tick. It only checks whether the date changed (midnight in settings.timezone);
 # nothing repaints unless it did.
@@ -148,7 +147,7 @@ class DealmonApp(App[None]):
         self._view_pending = False  # one is scheduled (`_view_here`)
         self.watch_mode = ""  # "watching" or "polling (why)"
         self.status = Status(source="bundled example" if self.bundled else ", ".join(self.paths))
-        self._load_cache = LoadCache()  # what the last load made of each file
+        self._load_cache: LoadCache | None = None  # what the last load made of each file (from the first)
         self._unit_store = UnitStore.open()  # the same, on disk for the next start (reopen cache)
         self._unstored: set[str] = set()  # files read anew since the last store
         # The reopen screen (`screenstore`): what the panes showed, for the next start on the
@@ -306,6 +305,10 @@ class DealmonApp(App[None]):
         """
         self.loading = True
         self._publish_status(progress=0.0)
+        if self._load_cache is None:
+            from .core.loader import LoadCache
+
+            self._load_cache = LoadCache()
         # A few files load in milliseconds: here, without a thread (and a load still running in
         # one is superseded); a slow evaluation is then left to a worker.
         here = total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES
@@ -371,6 +374,7 @@ class DealmonApp(App[None]):
 
         def keep() -> None:
             pending, self._unstored = sorted(self._unstored), set()
+            assert self._load_cache is not None  # (after a load)
             job = Job(keep_in_store, store=store, units=self._load_cache.units, paths=pending)
             self.run_worker(job.run, group="store", thread=True, exit_on_error=False)
         if self._store_timer is not None:
@@ -419,6 +423,8 @@ class DealmonApp(App[None]):
     def _notify_changes(self, before: Evaluation, after: Evaluation) -> None:
         if before.as_of != after.as_of:  # the day moved meanwhile: not a change of the files
             return
+        from .core.changes import compare
+
         changes = compare(before, after)
         if changes:
             self.change_log.append((self.status.loaded_at, changes.summary(limit=1_000)))
@@ -663,6 +669,8 @@ class DealmonApp(App[None]):
         if not self.watch_files or self.watch_mode:
             return
         self.watch_mode = "starting"
+        from .watch import Watcher
+
         watcher = Watcher(self.paths, on_change=self.reload, on_mode=self._set_watch_mode,
                           on_saving=self._set_saving)
         self.run_worker(watcher.run(baseline), group="watch", exclusive=True, exit_on_error=False)
@@ -696,6 +704,7 @@ class DealmonApp(App[None]):
             keys.append(self.get_key_display(binding))
         own = [(" ".join(keys), what) for keys, what, mine in grouped.values() if mine]
         moving = [(" ".join(keys), what) for keys, what, mine in grouped.values() if not mine]
+        from .core.model import Settings
         from .screens.help import HelpScreen
 
         settings = self.portfolio.settings if self.portfolio is not None else Settings()

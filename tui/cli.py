@@ -13,10 +13,11 @@ import sys
 from datetime import date
 
 from . import __version__
-from .core.values import date_from_text
 
 
 def _as_of(text: str) -> date:
+    from .core.values import date_from_text  # (the monitor's start imports it only for --as-of)
+
     try:
         return date_from_text(text)
     except ValueError as exc:

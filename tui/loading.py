@@ -10,19 +10,23 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .core.evaluate import Evaluation, evaluate, uses_business_days
-from .core.loader import LoadCache, LoadResult, load
 from .core.locations import config_files
-from .core.model import Portfolio
 from .core.perf import without_gc
 from .core.problems import Problem, Problems
-from .rows.deals import DealRows, build_deal_rows
-from .rows.events import EventRows, build_event_rows
-from .unitstore import UnitStore, fill_from_store
-from .watch import Snapshot, take_snapshot
 
 if TYPE_CHECKING:
+    from .core.evaluate import Evaluation
+    from .core.loader import LoadCache, LoadResult
+    from .core.model import Portfolio
     from .core.scenarios import Assumption, WhatIf
+    from .rows.deals import DealRows
+    from .rows.events import EventRows
+    from .unitstore import UnitStore
+    from .watch import Snapshot
+
+# The evaluation, the loader and the row builders are imported by the functions that use them:
+# a start that shows a reopen screen (`screenstore`) needs none of them before its first frame
+# (bench/README.md, "start-up").
 
 # Where a load runs: up to here on the event loop (a few files load in milliseconds, and a
 # worker thread that once parsed stays resident); beyond, in a thread (bench/README.md).
@@ -63,6 +67,8 @@ class ScreenData:
 def evaluate_kept(portfolio: Portfolio, ev: Evaluation, kept: frozenset[str]) -> Evaluation:
     """The evaluation of the deals in `kept` only (what the filter keeps): the capacity pane's
     figures for them. Cheap: every deal's state is reused from `ev`."""
+    from .core.evaluate import evaluate
+
     subset = replace(portfolio, deals={ident: deal for ident, deal in portfolio.deals.items() if ident in kept})
     return evaluate(subset, ev.as_of, ev)
 
@@ -70,6 +76,8 @@ def evaluate_kept(portfolio: Portfolio, ev: Evaluation, kept: frozenset[str]) ->
 def quick_to_evaluate(portfolio: Portfolio) -> bool:
     """Whether a new as-of date evaluates within a frame or two: not too many deals, and no
     business days counted in a holiday calendar (computing holiday years can take seconds)."""
+    from .core.evaluate import uses_business_days
+
     return len(portfolio.deals) <= INLINE_DEALS and not any(
         deal.calendar is not None and uses_business_days(deal) for deal in portfolio.deals.values())
 
@@ -94,6 +102,10 @@ def prepare_view(portfolio: Portfolio, as_of: date, previous: View | None, sort_
     Returns:
         The evaluation and the rows of every pane.
     """
+    from .core.evaluate import evaluate
+    from .rows.deals import build_deal_rows
+    from .rows.events import build_event_rows
+
     ev = evaluate(portfolio, as_of, previous.evaluation if previous else None)
     progress(0.5)
     deal_rows = build_deal_rows(ev, portfolio, previous.deal_rows if previous else None, sort_index)
@@ -131,6 +143,10 @@ def load_view(paths: list[str], snapshot: Snapshot | None, cache: LoadCache, as_
         The load result, the snapshot (digests only: what is kept), and the view when the
         load is valid and was evaluated.
     """
+    from .core.loader import load
+    from .unitstore import fill_from_store
+    from .watch import take_snapshot
+
     if snapshot is None:
         snapshot = take_snapshot(paths)
     contents, digests = snapshot.contents, snapshot.file_digests

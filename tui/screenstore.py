@@ -21,9 +21,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from rich.errors import StyleSyntaxError
 from rich.style import Style
@@ -42,8 +41,7 @@ MAX_ENTRIES = 32  # screens (files × sizes × dates); the oldest are removed be
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class TableCopy:
+class TableCopy(NamedTuple):
     """The rows of a table as shown: the first keys in display order, their cells, the
     columns' widths (as `VirtualTable.show_source` takes them) and the pane's title."""
 
@@ -54,8 +52,7 @@ class TableCopy:
     total: int  # rows of the whole table (the copy holds the first ones)
 
 
-@dataclass(frozen=True)
-class ScreenCopy:
+class ScreenCopy(NamedTuple):
     """What the main screen's panes showed for one set of files, date and terminal size."""
 
     as_of: date

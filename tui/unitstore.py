@@ -22,12 +22,14 @@ from . import __version__
 from .checkcache import cache_dir, code_fingerprint, private_dir, write_entry
 from .core.files import Refused, read_file
 from .core.hashing import content_hasher
-from .core.loader import MAX_FILE_BYTES, LoadCache
-from .core.loader.units import FileUnit
+from .core.loader import MAX_FILE_BYTES
 from .core.perf import without_gc
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from .core.loader import LoadCache
+    from .core.loader.units import FileUnit
 
 MAX_ENTRIES = 1024  # files; the oldest are removed beyond
 MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a unit's JSON is ~1.3x its file's YAML

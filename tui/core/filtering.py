@@ -11,9 +11,11 @@ claim; `risk`: the deal is ending, or the other side could end it, within the ho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .evaluate import DealState
-from .model import Portfolio
+if TYPE_CHECKING:
+    from .evaluate import DealState
+    from .model import Portfolio
 
 PREFIXES = ("provider:", "status:", "model:", "tag:")
 FLAGS = ("disputed", "risk")

@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core.evaluate import Evaluation
-from ..core.model import Portfolio
 from ..rows.capacity import CapacityTexts, capacity_texts
 
 if TYPE_CHECKING:
+    from ..core.evaluate import Evaluation
+    from ..core.model import Portfolio
     from ..core.scenarios import WhatIf
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,11 +14,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ..core import formatting as fmt
-from ..core.evaluate import Evaluation
 from ..rows.cells import cell
 from ..rows.events import COLUMNS, FULL_LABELS_FROM, EventRows, build_event_rows, exits_text
 from ..screenstore import TableCopy
 from ..widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from ..core.evaluate import Evaluation
 
 
 class CountdownsPane(Vertical):

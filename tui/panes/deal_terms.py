@@ -1,20 +1,22 @@
 """Deal terms: one row per deal, keyed by id; sort with `s`, filter with `/`."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input
 
-from ..core.evaluate import Evaluation
 from ..core.filtering import DealFilter
-from ..core.model import Portfolio
 from ..rows.cells import cell
 from ..rows.deals import COLUMNS, SORTS, DealRows, build_deal_rows
 from ..screenstore import TableCopy
 from ..widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from ..core.evaluate import Evaluation
+    from ..core.model import Portfolio
 
 
 class DealTermsPane(Vertical):

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.disputes import DisputedFigures, disputed_figures
-from ..core.evaluate import DealState, Evaluation, Figures, deals_at_risk
-from ..core.model import Portfolio
 from ..core.text import visible
 from ..core.words import WHAT_IF, Risk
 from .cells import DISPUTED_MARK, DISPUTED_STYLE, STYLE, cell
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (a reopen screen's first frame shows these texts without the evaluation)
+    from ..core.evaluate import DealState, Evaluation, Figures
+    from ..core.model import Portfolio
     from ..core.scenarios import WhatIf
 
 
@@ -94,6 +93,9 @@ def capacity_texts(ev: Evaluation, step: int, width: int = 80, portfolio: Portfo
             claim disputes.
         what_if: the scenario on show: its difference from the files gets a line.
     """
+    from ..core.disputes import DisputedFigures, disputed_figures
+    from ..core.evaluate import deals_at_risk
+
     cap = ev.capacity
     h = ev.settings.horizon_days
     marks = disputed_figures(ev, portfolio) if portfolio is not None else DisputedFigures()

@@ -4,14 +4,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ..core import formatting as fmt
-from ..core.evaluate import DealState, Evaluation
-from ..core.filtering import DealFilter
-from ..core.model import Deal, Portfolio, Provider
 from ..core.words import Effect
 from .cells import BAND_STYLE, STATUS_STYLE, Cell, disputed, measure, table_cell
+
+if TYPE_CHECKING:  # (a reopen screen's first frame has the columns without the evaluation)
+    from ..core.evaluate import DealState, Evaluation
+    from ..core.filtering import DealFilter
+    from ..core.model import Deal, Portfolio, Provider
 
 # The columns in the order they matter: what happens next and when, when each side can leave,
 # then the terms. Every column sorts (`s` cycles, `S` reverses).
@@ -152,11 +154,11 @@ def deal_row(fixed: tuple[T, ...], dated: tuple[T, ...]) -> tuple[T, ...]:
 
 # deal id -> (deal, its provider, its fixed cells' widths, filter text): what a new as-of date
 # does not change, kept while the deal and its provider are the same objects
-FixedEntry = tuple[Deal, Provider | None, tuple[int, ...], str]
+FixedEntry: TypeAlias = "tuple[Deal, Provider | None, tuple[int, ...], str]"
 
 
 # id -> (state, its fixed entry, the row's cell widths)
-DealEntry = tuple[DealState, FixedEntry, tuple[int, ...]]
+DealEntry: TypeAlias = "tuple[DealState, FixedEntry, tuple[int, ...]]"
 
 MADE_ROWS_KEPT = 4096  # rows made for drawing, kept until there are more than this
 

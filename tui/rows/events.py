@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from ..core import formatting as fmt
-from ..core.evaluate import Evaluation, Event, event_asks, event_disputed, exit_words
-from ..core.model import Portfolio
 from ..core.words import Status
 from .cells import BAND_STYLE, DISPUTED_MARK, DISPUTED_STYLE, STYLE, Cell, cell, measure, table_cell
+
+if TYPE_CHECKING:  # (a reopen screen's first frame has the columns without the evaluation)
+    from ..core.evaluate import Evaluation, Event
+    from ..core.model import Portfolio
 
 COLUMNS = [("date", "date"), ("days", "left", "right"), ("band", "band"), ("event", "deal: event")]
 FULL_LABELS_FROM = 100  # columns: from here the full label of SPEC §3, below the short form
@@ -55,6 +58,8 @@ class EventRows:
         from), days left, band, "deal: event" (the short label when `short`: `EventKind.short`)."""
         made = self._made.get((key, short))
         if made is None:
+            from ..core.evaluate import event_disputed
+
             e = self.events[key]
             day, full, brief = self.fixed[key][:3]
             if event_disputed(e, self.evaluation.deals[e.deal]):
@@ -68,6 +73,8 @@ class EventRows:
         """The widest cell of each column over the rows `keys` (without making the rows)."""
         if not keys:
             return [0, 0, 0, 0]
+        from ..core.evaluate import event_disputed
+
         events, fixed = self.events, self.fixed
         day_width = label_width = 0
         levels = set()
@@ -93,6 +100,8 @@ class EventRows:
     def asks(self, key: EventKey) -> str:
         """What the event `key` asks of the user (SPEC §3), made when asked: only the event under
         the cursor is ever shown, and making all of them cost 0.13 s at 10,000 deals."""
+        from ..core.evaluate import event_asks
+
         e = self.events.get(key)
         if e is None:
             return ""
@@ -122,6 +131,8 @@ def exits_text(ev: Evaluation, today: date | None = None, kept: frozenset[str] |
     """Per deal, the exit that notice given today would bring, the soonest first; a long
     portfolio shows the first EXITS_SHOWN (the rest are in each deal's details): a Static of
     thousands of lines is slow to lay out."""
+    from ..core.evaluate import exit_words
+
     other = ev.settings.other_side
     horizon = ev.settings.horizon_days
     out = Text(end="")

@@ -20,12 +20,28 @@ comparing), and one per change source behind `base.ChangeSource`: `inotify`, `wa
 """
 from __future__ import annotations
 
-from .base import ChangeSource
-from .inotify import Inotify, InotifySource
-from .polling import PollingSource
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .snapshot import Snapshot, open_for_writing, take_snapshot
-from .watcher import Watcher
-from .watchfiles_source import WatchfilesSource
+
+if TYPE_CHECKING:
+    from .base import ChangeSource
+    from .inotify import Inotify, InotifySource
+    from .polling import PollingSource
+    from .watcher import Watcher
+    from .watchfiles_source import WatchfilesSource
 
 __all__ = ["ChangeSource", "Inotify", "InotifySource", "PollingSource", "Snapshot", "Watcher", "WatchfilesSource",
            "open_for_writing", "take_snapshot"]
+
+# Imported on first use: the start reads the files (`take_snapshot`) before its first frame, and
+# watches them only after it (inotify's ctypes is ~3 ms of import: bench/README.md, "start-up").
+_LATER = {"ChangeSource": "base", "Inotify": "inotify", "InotifySource": "inotify", "PollingSource": "polling",
+          "Watcher": "watcher", "WatchfilesSource": "watchfiles_source"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        return getattr(importlib.import_module(f"{__name__}.{_LATER[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
