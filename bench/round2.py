@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from first_paint import BARE, pty_app, time_to_marker  # noqa: E402
+from first_paint import BARE, no_cache, pty_app, time_to_marker  # noqa: E402
 from generate import write_portfolio  # noqa: E402
 
 AS_OF = "2026-11-29"
@@ -46,18 +46,6 @@ def row(figure: str, value: float, unit: str, target: float | None, fmt: str = "
     ok = "" if target is None else ("yes" if value <= target else "MISSED")
     shown = f"<= {target:g}" if target is not None else ""
     print(f"{figure + f' ({unit})' if unit else figure:<58} {value:>10{fmt}} {shown:>10}  {ok}")
-
-
-@contextlib.contextmanager
-def no_cache() -> Iterator[None]:
-    """Monitors started here keep and find nothing in the user's cache (a first start)."""
-    before = os.environ.get("DEALMON_NO_CACHE")
-    os.environ["DEALMON_NO_CACHE"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("DEALMON_NO_CACHE", None)
 
 
 def seed_deal_ratio(runs: int) -> tuple[float, float, float]:

@@ -552,3 +552,21 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(example):
         await pilot.press("backspace", "enter", "j")  # the filter kept; keys go to the table again
         assert app.query_one("#deal-filter", Input).value == "goo"
         assert app.query_one("#deal-table").has_focus
+
+
+async def test_the_collector_paused_for_the_start_resumes_after_the_first_frame(example):
+    """`dealmon` pauses the cyclic GC for its start (core/perf.py); the App resumes it once its
+    first frame is drawn: a monitor left open for days must collect as usual."""
+    import gc
+
+    from tui.core.perf import pause_gc_for_start
+
+    pause_gc_for_start()
+    try:
+        app = DealmonApp([example], now=Clock())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -30,7 +30,7 @@ from .core.asof import AsOf
 from .core.clock import today as today_in
 from .core.clock import zone_name
 from .core.locations import default_paths
-from .core.perf import FrozenData
+from .core.perf import FrozenData, resume_gc_after_start
 from .core.problems import Problem
 from .core.text import visible
 from .loading import (
@@ -194,6 +194,7 @@ class DealmonApp(App[None]):
             self.reload(snapshot)
         else:
             self.call_after_refresh(self.reload, snapshot)
+        self.call_after_refresh(resume_gc_after_start)  # (paused for the start by the command)
         self.set_interval(TICK_SECONDS, self.tick)
         self._install_signals()
         self._publish_status()

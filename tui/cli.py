@@ -136,9 +136,15 @@ def _schema_parser() -> argparse.ArgumentParser:
 
 
 def run_monitor(args: argparse.Namespace) -> int:
-    from .app import run_app
+    from .core.perf import pause_gc_for_start, resume_gc_after_start
 
-    return run_app(args.paths, args.as_of, args.served)
+    pause_gc_for_start()  # (the App resumes it after its first frame: bench/README.md, "start-up")
+    try:
+        from .app import run_app
+
+        return run_app(args.paths, args.as_of, args.served)
+    finally:
+        resume_gc_after_start()
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -4,6 +4,9 @@
   small acyclic objects that the cyclic GC would rescan again and again; it runs with the
   collector paused. Nothing in that work creates reference cycles.
 - `FrozenData`: the loaded portfolio is kept out of full collections.
+- `pause_gc_for_start` / `resume_gc_after_start`: the monitor's start (Textual's imports, the
+  widgets, the first screen) allocates long-lived objects only; collecting meanwhile is time
+  before the first frame spent finding no garbage.
 
 What each is worth is measured by `bench/run` (bench/README.md gives the figures).
 """
@@ -37,6 +40,17 @@ def without_gc(work: Callable[P, R]) -> Callable[P, R]:
         with paused_gc():
             return work(*args, **kwargs)
     return run
+
+
+def pause_gc_for_start() -> None:
+    """Pause the collector for the monitor's start, until `resume_gc_after_start` (after the
+    first frame)."""
+    gc.disable()
+
+
+def resume_gc_after_start() -> None:
+    """The first frame is on screen: collect as usual again (idempotent)."""
+    gc.enable()
 
 
 class FrozenData:
