@@ -215,7 +215,12 @@ async def test_an_invalid_file_replaces_the_copy_with_its_errors(example):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen_copy is not None
+        await pilot.press("enter")  # held for the data...
         app._load_failed(RuntimeError("boom"))
         await pilot.pause()
         assert app.screen_copy is None and app.main.has_class("no-data")
         assert "internal error while loading" in text_of(app.query_one("#errors-body"))
+        app.release()  # ...which errors replaced: the key is not run when data comes later
+        await loaded(pilot)
+        await pilot.pause()
+        assert app.view is not None and not isinstance(app.screen, DetailsScreen)

@@ -163,6 +163,8 @@ class MainScreen(Screen[None]):
         view, portfolio = data.view, data.portfolio
         if view is not None or data.errors:  # the data replaces a reopen screen, or errors do
             self.copy_shown = None
+            if view is None:
+                self._held.clear()  # (keys pressed on a copy that errors replaced: not later)
         # The same view again (a date move hands the old one until the new one is made): the
         # panes already show it; drawing them again put ~40 ms of 10,000 deals before the move.
         same = view is before.view and portfolio is before.portfolio and data.today == before.today
