@@ -39,8 +39,19 @@ async def first_session(paths: list[str], size: tuple[int, int] = SIZE, now: dat
     app = DealmonApp(paths, now=lambda: now)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.4)  # COPY_SCREEN_AFTER_SECONDS
+        await copy_settled(pilot)
         return shown(app)
+
+
+async def copy_settled(pilot) -> None:
+    """Wait until the App has taken (or declined) its copy: COPY_SCREEN_AFTER_SECONDS after the
+    data, later on a busy machine."""
+    await pilot.pause()
+    for _ in range(100):
+        if pilot.app._copy_timer is None:
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the copy was never taken")
 
 
 def HeldLoad(paths: list[str], now) -> DealmonApp:
@@ -162,7 +173,7 @@ async def test_only_the_screen_a_start_shows_is_copied(example):
     app = DealmonApp([example], now=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.4)
+        await copy_settled(pilot)
         [entry] = entries()
         main = app.main
         assert main.copy("UTC") is not None
@@ -188,10 +199,10 @@ async def test_only_the_screen_a_start_shows_is_copied(example):
         entry.unlink()
         app._copy_kept = None  # (what was last written is not written again)
         await pilot.press("right_square_bracket")  # another date than the start's
-        await pilot.pause(0.4)
+        await copy_settled(pilot)
         assert entries() == []
         await pilot.press("t")  # back to the start's
-        await pilot.pause(0.4)
+        await copy_settled(pilot)
         assert len(entries()) == 1
 
 
@@ -199,7 +210,7 @@ async def test_served_and_no_cache_keep_no_copy(example, monkeypatch):
     app = DealmonApp([example], now=lambda: NOW, served=True)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.4)
+        await copy_settled(pilot)
     assert entries() == []
     monkeypatch.setenv("DEALMON_NO_CACHE", "1")
     assert ScreenStore.open() is None
