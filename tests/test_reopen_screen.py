@@ -169,6 +169,22 @@ async def test_a_forged_or_damaged_entry_is_a_miss(example, where):
         assert app.screen_copy is None and table_rows(app, "deal-table") == []
 
 
+async def test_a_session_closed_at_once_still_leaves_its_copy(example, monkeypatch):
+    """q (or SIGTERM) within a moment of the data: the copy due is taken on the way out, once
+    the capacity texts were made for the laid-out width."""
+    monkeypatch.setattr("tui.app.COPY_SCREEN_AFTER_SECONDS", 60.0)  # (due, not yet taken)
+    app = DealmonApp([example], now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        assert app._copy_timer is not None and entries() == []  # (not taken yet)
+        before = shown(app)
+        await pilot.press("q")
+    [path] = entries()
+    copy = decode(json.loads(path.read_text(encoding="utf-8")))
+    assert copy.capacity[1].plain == before["capacity"][1]  # the timeline at the pane's width
+
+
 async def test_only_the_screen_a_start_shows_is_copied(example):
     app = DealmonApp([example], now=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:

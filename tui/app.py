@@ -489,6 +489,14 @@ class DealmonApp(App[None]):
         return ScreenStore.entry_name(self.paths, files_digest, (self.size.width, self.size.height),
                                       self._start_fixed)
 
+    def exit(self, result: None = None, return_code: int = 0, message: Any = None) -> None:
+        """A copy due is taken on the way out (q, SIGTERM, SIGHUP): a session closed within a
+        moment of its data still leaves its reopen screen."""
+        if self._copy_timer is not None:
+            self._copy_timer.stop()
+            self._keep_screen_copy()
+        super().exit(result, return_code, message)
+
     def _keep_screen_copy(self) -> None:
         """Copy what the panes show for the next start, when it is what a start shows: the
         start's date, no what-if, no filter, the first sort (`MainScreen.copy`)."""

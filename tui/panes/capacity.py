@@ -21,6 +21,7 @@ class CapacityPane(VerticalScroll, can_focus=True):
     BORDER_TITLE = "Capacity"  # shown from the first frame, before the data arrives
     _shown: tuple[Evaluation, Evaluation | None, Portfolio | None, WhatIf | None] | None = None  # show()'s
     texts: CapacityTexts | None = None  # as shown
+    made_for = 0  # the width `texts` were made for (0: not made here)
     title = ""  # the border title
 
     BINDINGS = [
@@ -44,14 +45,24 @@ class CapacityPane(VerticalScroll, can_focus=True):
         self._shown = (ev, filtered, portfolio, what_if)
         # More of the timeline as the terminal grows: every 6 months, or every 3 when tall.
         step = 3 if self.app.size.height >= 40 else 6
-        self.show_texts(capacity_texts(filtered or ev, step, max(40, self.scrollable_content_region.width - 1),
-                                       portfolio, what_if),
+        width = self._width()
+        self.show_texts(capacity_texts(filtered or ev, step, width, portfolio, what_if),
                         "Capacity · next 24 months" + (
                             f" · filtered: {len(filtered.deals):,} deals" if filtered is not None else ""))
+        self.made_for = width
+
+    def _width(self) -> int:
+        return max(40, self.scrollable_content_region.width - 1)
+
+    @property
+    def fits(self) -> bool:
+        """Whether the texts on show were made for the pane's width as laid out now (before
+        the first layout they are made 40 wide, then again once it is known)."""
+        return self.made_for == self._width()
 
     def show_texts(self, texts: CapacityTexts, title: str) -> None:
         """Show `texts` under `title` (made by `show`, or a reopen screen's: `screenstore`)."""
-        self.texts, self.title = texts, title
+        self.texts, self.title, self.made_for = texts, title, 0
         self.query_one("#capacity-totals", Static).update(texts.totals)
         self.query_one("#timeline", Static).update(texts.timeline)
         self.query_one("#capacity-providers", Static).update(texts.providers)

@@ -136,7 +136,8 @@ class MainScreen(Screen[None]):
         data, terms = self.data, self.query_one(DealTermsPane)
         view, portfolio, capacity = data.view, data.portfolio, self.query_one(CapacityPane)
         if (view is None or portfolio is None or data.today is None or data.errors or view.assumptions
-                or terms.filter_text or terms.sort_index or terms.descending or capacity.texts is None):
+                or terms.filter_text or terms.sort_index or terms.descending or capacity.texts is None
+                or not capacity.fits):
             return None
         rows = self.app.size.height  # (no table shows more)
         events, asks, exits = self.query_one(CountdownsPane).copy(rows)
