@@ -559,7 +559,7 @@ async def test_the_collector_paused_for_the_start_resumes_after_the_first_frame(
     first frame is drawn: a monitor left open for days must collect as usual."""
     import gc
 
-    from tui.core.perf import pause_gc_for_start
+    from tui.core.perf import pause_gc_for_start, resume_gc_after_start
 
     pause_gc_for_start()
     try:
@@ -569,4 +569,5 @@ async def test_the_collector_paused_for_the_start_resumes_after_the_first_frame(
             await pilot.pause()
             assert gc.isenabled()
     finally:
+        resume_gc_after_start()
         gc.enable()

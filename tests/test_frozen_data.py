@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, loaded
 
 from tui.app import DealmonApp
-from tui.core.perf import FrozenData
+from tui.core.perf import FrozenData, pause_gc_for_start, paused_gc, resume_gc_after_start
 
 
 class Node:
@@ -69,6 +69,29 @@ def test_a_large_heap_is_only_collected_after_many_loads():
         assert keeper.due
     finally:
         keeper.release()
+
+
+def test_overlapping_pauses_keep_the_collector_paused_until_the_last_ends():
+    """The collector is process-wide: a load in a worker begun before the first frame, or
+    while the event loop evaluates a date, must not find it enabled again half-way by the
+    other pause's end (a 100,000-deal load then ran with collections: 31 -> 36 s)."""
+    assert gc.isenabled()
+    pause_gc_for_start()
+    try:
+        with paused_gc():  # the first load, in a worker
+            resume_gc_after_start()  # the first frame is drawn meanwhile
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        first, second = paused_gc(), paused_gc()  # ended out of order (two threads)
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert not gc.isenabled()
+        second.__exit__(None, None, None)
+        assert gc.isenabled()
+    finally:
+        resume_gc_after_start()
+        gc.enable()
 
 
 def test_the_frozen_objects_are_counted_only_after_the_first_load_and_each_collection(monkeypatch):

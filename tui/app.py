@@ -181,6 +181,10 @@ class DealmonApp(App[None]):
         # frame, and the files load after it. Without one, a few small files load before the
         # first frame, so that it shows the data; larger ones after it, in a worker (the layout
         # paints at once, the data follows).
+        # The collector, paused for the start by the command, resumes after the first frame:
+        # before a load starts in a worker, whose own pause (core.perf.paused_gc) must not find
+        # it paused and leave it to this thread's resume mid-load.
+        self.call_after_refresh(resume_gc_after_start)
         snapshot = None
         if self._screen_store is not None:
             snapshot = take_snapshot(self.paths)
@@ -194,7 +198,6 @@ class DealmonApp(App[None]):
             self.reload(snapshot)
         else:
             self.call_after_refresh(self.reload, snapshot)
-        self.call_after_refresh(resume_gc_after_start)  # (paused for the start by the command)
         self.set_interval(TICK_SECONDS, self.tick)
         self._install_signals()
         self._publish_status()

@@ -13,6 +13,7 @@ What each is worth is measured by `bench/run` (bench/README.md gives the figures
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -22,15 +23,39 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# The collector is process-wide and pauses overlap (a load in a worker while the event loop
+# evaluates a date, the start's pause while the first load begins): it is paused while any
+# pause holds, and enabled again only when the last one ends, if it was enabled before the first.
+_lock = threading.Lock()
+_pauses = 0
+_enable_after = False
+_start_paused = False
+
+
+def _pause() -> None:
+    global _pauses, _enable_after
+    with _lock:
+        if _pauses == 0:
+            _enable_after = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+
+
+def _unpause() -> None:
+    global _pauses
+    with _lock:
+        _pauses -= 1
+        if _pauses == 0 and _enable_after:
+            gc.enable()
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
+    _pause()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        _unpause()
 
 
 def without_gc(work: Callable[P, R]) -> Callable[P, R]:
@@ -45,12 +70,19 @@ def without_gc(work: Callable[P, R]) -> Callable[P, R]:
 def pause_gc_for_start() -> None:
     """Pause the collector for the monitor's start, until `resume_gc_after_start` (after the
     first frame)."""
-    gc.disable()
+    global _start_paused
+    if not _start_paused:
+        _start_paused = True
+        _pause()
 
 
 def resume_gc_after_start() -> None:
-    """The first frame is on screen: collect as usual again (idempotent)."""
-    gc.enable()
+    """The first frame is on screen: the start's pause ends (idempotent; a pause still held
+    by a load keeps the collector paused until it ends)."""
+    global _start_paused
+    if _start_paused:
+        _start_paused = False
+        _unpause()
 
 
 class FrozenData:
