@@ -43,41 +43,67 @@ class Spans:
 
     @classmethod
     def split(cls, text: str) -> Spans | None:
+        """The split of `text`, or None when it is not a plain block-style file.
+
+        Only the lines at two spaces or less that are neither blank nor comments (the kind
+        keys, the entity ids, a settings block's keys) are looked at one by one; an entity's
+        text is the slice up to the next such line. Making a string of every line cost as much
+        time as the rest of an in-place edit's load, and its list was the load's memory peak
+        (bench/README.md, "entity spans")."""
         if any(c in text for c in "&*!\t\r"):
             return None
         skeleton: list[tuple[int, str]] = []
-        entities: list[list[Any]] = []  # [kind, id, first line, lines]
-        kind = None
-        current: list[Any] | None = None
-        for n, line in enumerate(text.split("\n"), 1):
-            body = line.lstrip(" ")
-            indent = len(line) - len(body)
-            if not body or body.startswith("#"):
-                if current is not None:
-                    current[3].append(line)
-                else:
-                    skeleton.append((n, line))
-            elif indent == 0:
-                if body.startswith(("---", "...", "%")):
+        entities: list[tuple[str, str, int, int, int]] = []  # (kind, id, first line, start, end)
+        kind: str | None = None
+        in_entity = False
+        line, at = 1, 0  # the line number at offset `at`
+        gap_start, gap_line = 0, 1  # the lines after the last structure line
+        for match in _STRUCTURE.finditer(text):
+            start = match.start()
+            line += text.count("\n", at, start)
+            at = start
+            if not in_entity and not _gap_to_skeleton(text[gap_start:start], gap_line, kind, skeleton):
+                return None
+            if in_entity:
+                kind_, ident, first, begin, _ = entities[-1]
+                entities[-1] = (kind_, ident, first, begin, start - 1)
+                in_entity = False
+            indent, row = len(match.group(1)), match.group(0)
+            if indent == 0:
+                if row.startswith(("---", "...", "%")):
                     return None
-                match = _TOP_BLOCK_KEY.fullmatch(line)
-                kind = match.group(1) if match and match.group(1) in KINDS else None
-                current = None
-                skeleton.append((n, line))
+                top = _TOP_BLOCK_KEY.fullmatch(row)
+                kind = top.group(1) if top and top.group(1) in KINDS else None
+                skeleton.append((line, row))
             elif kind is None:
-                skeleton.append((n, line))  # e.g. the settings block
-            elif indent == 2:
-                match = _ENTITY_KEY.fullmatch(line)
-                if match is None:
-                    return None
-                current = [kind, match.group(1), n, [line]]
-                entities.append(current)
-            elif indent > 2 and current is not None:
-                current[3].append(line)
+                skeleton.append((line, row))  # e.g. the settings block
+            elif indent == 2 and (key := _ENTITY_KEY.fullmatch(row)) is not None:
+                entities.append((kind, key.group(1), line, start, len(text)))
+                in_entity = True
             else:
                 return None
-        entities.sort(key=lambda e: KINDS.index(e[0]))  # stable: the order definitions are in
-        return cls(tuple(skeleton), tuple((k, i, n, "\n".join(lines)) for k, i, n, lines in entities))
+            gap_start, gap_line = match.end() + 1, line + 1
+        if not in_entity and gap_start <= len(text):
+            if not _gap_to_skeleton(text[gap_start:] + "\n", gap_line, kind, skeleton):
+                return None
+        order = sorted(range(len(entities)), key=lambda i: KINDS.index(entities[i][0]))  # stable
+        return cls(tuple(skeleton), tuple((entities[i][0], entities[i][1], entities[i][2],
+                                           text[entities[i][3]:entities[i][4]]) for i in order))
+
+
+# A line at two spaces or less that is neither blank nor a comment: what a split looks at.
+_STRUCTURE = re.compile(r"^( {0,2})[^ #\n][^\n]*", re.M)
+
+
+def _gap_to_skeleton(gap: str, first: int, kind: str | None, skeleton: list[tuple[int, str]]) -> bool:
+    """The lines between two structure lines outside any entity (`gap`, each ending in a
+    newline) go to the skeleton: under a kind key only blank lines and comments may stand there
+    (False otherwise: not a plain file); elsewhere (the settings block) anything."""
+    for n, row in enumerate(gap.split("\n")[:-1], first):
+        if kind is not None and row.strip(" ") and not row.lstrip(" ").startswith("#"):
+            return False
+        skeleton.append((n, row))
+    return True
 
 
 def split_edit(path: str, data: bytes, unit: FileUnit | None) -> tuple[str, Spans] | None:
