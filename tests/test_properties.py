@@ -214,6 +214,45 @@ def test_a_date_move_equals_a_fresh_evaluation(tmp_path, text, first, steps):
         previous = carried
 
 
+RELOAD_CHANGES = st.sampled_from(["keep", "keep", "renamed", "fewer lines", "gone", "copied"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=WALKS)
+@given(portfolios(), NEAR, st.lists(RELOAD_CHANGES, min_size=1, max_size=12), st.integers(-40, 40))
+def test_a_reload_carries_the_capacity_sums_to_a_fresh_evaluation(tmp_path, text, first, changes, step):
+    """A reload's portfolio whose facilities are the same objects takes the previous sums and
+    only takes out and puts back the deals read anew, dropped or added (core/evaluate.py); every
+    figure must be what a fresh evaluation gives, on the same date and on another."""
+    from dataclasses import replace
+
+    from tui.core.evaluate import evaluate
+    from tui.core.report import to_json
+
+    result = load([str(_write(tmp_path, text))])
+    assume(result.ok)
+    before = result.portfolio
+    previous = evaluate(before, first)
+    deals = {}
+    for (ident, deal), change in zip(before.deals.items(), changes * len(before.deals), strict=False):
+        if change == "keep":
+            deals[ident] = deal
+        elif change == "renamed":  # read anew: another object with the same figures
+            deals[ident] = replace(deal, buyer=deal.buyer + " 2")
+        elif change == "fewer lines":
+            deals[ident] = replace(deal, capacity=deal.capacity[1:])
+        elif change == "copied":  # kept, and a new deal like it
+            deals[ident] = deal
+            deals[ident + "-copy"] = replace(deal, id=ident + "-copy", capacity=list(deal.capacity))
+    after = replace(before, deals=deals)
+    for day in (first, first + timedelta(days=step)):
+        carried = evaluate(after, day, previous)
+        assert carried.sums is not None and carried.sums.portfolio is after
+        fresh = evaluate(after, day, carry=False)
+        facilities = after.facilities
+        assert to_json(carried, "UTC", carried.warnings, facilities) == to_json(fresh, "UTC", fresh.warnings, facilities)
+        previous = carried
+
+
 def test_at_risk_follows_a_month_long_notice_day_by_day(tmp_path):
     """A 3-month notice reaches 92, 91 then 90 days ahead at the end of November (February is
     short): with a 91-day horizon the deal becomes at risk on 2026-11-29, within one month,

@@ -590,15 +590,17 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     states: dict[str, DealState] = {}
     known_terms = previous.terms if previous is not None else {}
     terms: dict[str, _Terms] = {}
-    moved: list[tuple[DealState, DealState]] = []  # (before, now): deals whose capacity share may differ
+    # (before, now): deals whose capacity share may differ; None: a deal not in one of them
+    moved: list[tuple[DealState | None, DealState | None]] = []
     for ident, deal in portfolio.deals.items():
         kept = known_terms.get(ident)
         deal_terms = kept if kept is not None and kept.deal is deal else _Terms(deal)
         if carry:
             terms[ident] = deal_terms
         old = before.get(ident)
-        if old is None or old.deal is not deal:
-            states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
+        if old is None or old.deal is not deal:  # (a reload: a deal read anew, or a new one)
+            state = states[ident] = evaluate_deal(deal, as_of, settings, deal_terms)
+            moved.append((old, state))
         elif same_date:
             states[ident] = old
         elif old.steady is not None and old.steady.holds(as_of):
@@ -614,9 +616,14 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     events = sorted((e for s in states.values() for e in s.events), key=_EVENT_ORDER)
     dates = timeline_dates(as_of)
     sums = previous.sums if previous is not None and same_settings else None
-    # (the same portfolio object: the same deals, each in `before`)
-    if sums is not None and sums.portfolio is portfolio and sums.dates[1:] == dates[1:]:
-        sums = sums.moved_to(as_of, dates, moved)
+    # The sums carry over to the same portfolio on another date, and to a reload's portfolio
+    # whose facilities are the very same objects (the lines' figures are then the same): the
+    # deals read anew, dropped or added are taken out and put back (bench/README.md).
+    if sums is not None and sums.dates[1:] == dates[1:] and (
+            sums.portfolio is portfolio or _same_items(sums.portfolio.facilities, portfolio.facilities)):
+        if sums.portfolio is not portfolio:
+            moved += [(old, None) for ident, old in before.items() if ident not in portfolio.deals]
+        sums = sums.moved_to(as_of, dates, moved, portfolio)
     else:
         memo = previous.sums.line_figures if previous is not None and previous.sums is not None else {}
         sums = _Sums(portfolio, dates, memo, carry)
@@ -625,6 +632,11 @@ def evaluate(portfolio: Portfolio, as_of: date, previous: Evaluation | None = No
     capacity, warnings = sums.capacity(as_of)
     warnings += [w for s in states.values() if s.deal.calendar is not None for w in _calendar_warning(s)]
     return Evaluation(as_of, settings, states, events, capacity, warnings, terms, sums)
+
+
+def _same_items(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two mappings hold the very same objects under the same keys."""
+    return len(a) == len(b) and all(b.get(key) is value for key, value in a.items())
 
 
 def uses_business_days(deal: Deal) -> bool:
@@ -673,12 +685,21 @@ class _Sums:
         self.at_risk = Figures()
         self.deltas = [Figures() for _ in dates]  # the timeline as a difference array
 
-    def moved_to(self, T: date, dates: list[date], moved: list[tuple[DealState, DealState]]) -> _Sums:
+    def moved_to(self, T: date, dates: list[date], moved: list[tuple[DealState | None, DealState | None]],
+                 portfolio: Portfolio) -> _Sums:
         """These sums on `T` (whose timeline `dates` differ from these sums' in the first date,
-        T, at most): a copy with each moved deal taken out as it was and put back as it is."""
+        T, at most) for `portfolio` (this one, or a reload's with the same facilities): a copy
+        with each moved deal taken out as it was (None: it was not there) and put back as it is
+        (None: it is gone)."""
         new = _Sums.__new__(_Sums)
-        new.portfolio, new.dates, new.memo, new.carry = self.portfolio, dates, self.line_figures, self.carry
+        new.portfolio, new.dates, new.memo, new.carry = portfolio, dates, self.line_figures, self.carry
         new.line_figures = self.line_figures
+        if portfolio is not self.portfolio:  # the lines of deals read anew or gone: let go of
+            new.line_figures = dict(self.line_figures)
+            for old, now in moved:
+                if old is not None and (now is None or now.deal is not old.deal):
+                    for line in old.deal.capacity:
+                        new.line_figures.pop(id(line), None)
         new.in_force = dict(self.in_force)
         new.money = {key: list(entry) for key, entry in self.money.items()}
         new.providers = {pid: f.copy() for pid, f in self.providers.items()}
@@ -686,8 +707,10 @@ class _Sums:
         new.ending, new.at_risk = self.ending.copy(), self.at_risk.copy()
         new.deltas = [f.copy() for f in self.deltas]
         for old, now in moved:
-            new.add(old, self.dates[0], -1, self.dates)
-            new.add(now, T, 1, dates)
+            if old is not None:
+                new.add(old, self.dates[0], -1, self.dates)
+            if now is not None:
+                new.add(now, T, 1, dates)
         return new
 
     def figures_of(self, line: CapacityLine) -> Figures:
