@@ -72,6 +72,7 @@ STORE_AFTER_QUIET_SECONDS = 30.0  # a reload's files go to the reopen cache afte
 # The reopen screen is copied this long after the data it shows was handed to the screens (once
 # laid out; a burst of reloads makes one copy).
 COPY_SCREEN_AFTER_SECONDS = 0.2
+COPY_SCREEN_TRIES = 20  # while the panes are not laid out for the data yet, tried again as often
 CHANGE_LOG_ENTRIES = 500
 SERVED_LEAVES_OUT = frozenset({"Screenshot"})  # palette commands that would write a file
 # How often to check that the terminal is still there (an SSH link may drop with SIGHUP
@@ -158,6 +159,7 @@ class DealmonApp(App[None]):
         self._files_digest = ""  # of the files the data on show was loaded from
         self._copy_timer: Timer | None = None
         self._copy_kept: dict[str, Any] | None = None  # the last copy written
+        self._copy_tries = 0
         self._stored_once = False
         self._store_timer: Timer | None = None
         self._today: date | None = None
@@ -507,6 +509,11 @@ class DealmonApp(App[None]):
         store = self._screen_store
         if store is None or not self.screen_stack or self.as_of_state.fixed != self._start_fixed or self.assumptions:
             return
+        if not self.main.laid_out and self._copy_tries < COPY_SCREEN_TRIES:  # (a busy machine)
+            self._copy_tries += 1
+            self._copy_timer = self.set_timer(COPY_SCREEN_AFTER_SECONDS, self._keep_screen_copy)
+            return
+        self._copy_tries = 0
         from .screenstore import encode
 
         copy = self.main.copy(self.zone)

@@ -145,6 +145,12 @@ class MainScreen(Screen[None]):
                           asks, exits, (capacity.texts.totals, capacity.texts.timeline, capacity.texts.providers),
                           capacity.title)
 
+    @property
+    def laid_out(self) -> bool:
+        """Whether the panes show the data as laid out now (the capacity texts are made again
+        for the pane's width once the layout knows it): what `copy` needs."""
+        return self.query_one(CapacityPane).fits
+
     def _later(self, action: Callable[[], None]) -> bool:
         """Whether `action` must wait for the data: while a reopen screen is on show, it is
         held and runs once the data is there (a key pressed in the first second is not lost)."""
