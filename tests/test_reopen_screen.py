@@ -101,6 +101,22 @@ async def test_keys_pressed_before_the_data_run_once_it_is_there(example):
         assert isinstance(app.screen, DetailsScreen) and app.screen.deal_id == "google-spacex"
 
 
+async def test_a_filter_typed_on_the_copy_applies_when_the_data_arrives(example):
+    await first_session([example])
+    app = HeldLoad([example], now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "g", "o", "o")
+        await pilot.pause()
+        assert app.main.query_one("#deal-filter").value == "goo"
+        app.release()
+        await loaded(pilot)
+        await pilot.pause(0.3)  # (the other panes follow the filter after a pause in typing)
+        assert [row[0] for row in table_rows(app, "deal-table")] == ["google-spacex"]
+        assert "filter: goo" in str(app.query_one("#terms").border_title)
+        assert all(row[3].startswith("google-spacex") for row in table_rows(app, "event-table"))
+
+
 async def test_a_date_move_before_the_data_never_shows_the_new_date_over_the_copy(example):
     await first_session([example])
     app = HeldLoad([example], now=lambda: NOW)

@@ -218,7 +218,10 @@ class MainScreen(Screen[None]):
         # (the capacity of a large subset takes a moment to sum).
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_SETTLE_SECONDS, partial(self._show_filtered, message.kept))
+        # (what the filter keeps when the timer fires: a filter typed on a reopen screen kept
+        # nothing yet, and the data may have come meanwhile)
+        self._filter_timer = self.set_timer(FILTER_SETTLE_SECONDS,
+                                            lambda: self._show_filtered(self.query_one(DealTermsPane).kept))
 
     def _show_errors(self) -> None:
         errors = self.data.errors
