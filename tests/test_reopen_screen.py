@@ -201,6 +201,26 @@ async def test_a_session_closed_at_once_still_leaves_its_copy(example, monkeypat
     assert copy.capacity[1].plain == before["capacity"][1]  # the timeline at the pane's width
 
 
+async def test_a_comment_edited_in_a_session_leaves_a_copy_of_the_new_files(example):
+    """The same screen for other files (a comment edited, reloaded) is written under their key:
+    the next start on them finds it."""
+    app = DealmonApp([example], now=lambda: NOW, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await copy_settled(pilot)
+        assert len(entries()) == 1
+        deals = Path(example) / "deals.yaml"
+        deals.write_text(deals.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+        app.reload()
+        await loaded(pilot)
+        await copy_settled(pilot)
+        assert len(entries()) == 2
+    again = HeldLoad([example], now=lambda: NOW)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.screen_copy is not None
+
+
 async def test_only_the_screen_a_start_shows_is_copied(example):
     app = DealmonApp([example], now=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:

@@ -158,7 +158,7 @@ class DealmonApp(App[None]):
         self._start_fixed = as_of  # the as-of date of a start (None: today): copies are of it
         self._files_digest = ""  # of the files the data on show was loaded from
         self._copy_timer: Timer | None = None
-        self._copy_kept: dict[str, Any] | None = None  # the last copy written
+        self._copy_kept: tuple[str, ScreenCopy] | None = None  # the last copy written, and its name
         self._copy_tries = 0
         self._stored_once = False
         self._store_timer: Timer | None = None
@@ -514,13 +514,12 @@ class DealmonApp(App[None]):
             self._copy_timer = self.set_timer(COPY_SCREEN_AFTER_SECONDS, self._keep_screen_copy)
             return
         self._copy_tries = 0
-        from .screenstore import encode
-
         copy = self.main.copy(self.zone)
-        entry = encode(copy) if copy is not None else None
-        if copy is not None and entry != self._copy_kept:
-            store.keep(self._screen_name(self._files_digest), copy)
-            self._copy_kept = entry
+        name = self._screen_name(self._files_digest)
+        # (the same screen of other files, e.g. after a comment was edited, is their copy too)
+        if copy is not None and (name, copy) != self._copy_kept:
+            store.keep(name, copy)
+            self._copy_kept = (name, copy)
 
     # --- what-if (SPEC §2.1) ----------------------------------------------------------------------
 
