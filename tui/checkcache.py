@@ -35,6 +35,13 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> str | None:
     return private_dir(os.path.join(base, "dealmon"))
 
 
+def private_cache_dir(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The folder `name` of the user's cache (a store's), created 0700; None when caching is
+    off or it is not safe (see `private_dir`)."""
+    base = cache_dir(environ)
+    return private_dir(os.path.join(base, name)) if base is not None else None
+
+
 def private_dir(path: str) -> str | None:
     """`path`, created 0700 if missing; None when it cannot be made, is not a directory, is not
     the user's own, or others could write in it (and plant entries): then do without."""

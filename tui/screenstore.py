@@ -29,7 +29,7 @@ from rich.style import Style
 from rich.text import Span, Text
 
 from . import __version__
-from .checkcache import cache_dir, code_fingerprint, private_dir, write_entry
+from .checkcache import code_fingerprint, private_cache_dir, write_entry
 from .core.clock import local_zone_name, today
 from .core.files import Refused, read_file
 from .core.hashing import content_hasher
@@ -171,8 +171,7 @@ class ScreenStore:
     @classmethod
     def open(cls, environ: Mapping[str, str] | None = None) -> ScreenStore | None:
         """The user's store; None when caching is off or the directory is not safe."""
-        base = cache_dir(environ)
-        path = private_dir(os.path.join(base, "screens")) if base is not None else None
+        path = private_cache_dir("screens", environ)
         return cls(path) if path is not None else None
 
     @staticmethod

@@ -19,7 +19,7 @@ from functools import cache
 from typing import IO, TYPE_CHECKING
 
 from . import __version__
-from .checkcache import cache_dir, code_fingerprint, private_dir, write_entry
+from .checkcache import code_fingerprint, private_cache_dir, write_entry
 from .core.files import Refused, read_file
 from .core.hashing import content_hasher
 from .core.loader import MAX_FILE_BYTES
@@ -61,8 +61,7 @@ class UnitStore:
     @classmethod
     def open(cls, environ: Mapping[str, str] | None = None) -> UnitStore | None:
         """The user's store; None when caching is off or the directory is not safe."""
-        base = cache_dir(environ)
-        path = private_dir(os.path.join(base, "units")) if base is not None else None
+        path = private_cache_dir("units", environ)
         return cls(path) if path is not None else None
 
     @staticmethod
