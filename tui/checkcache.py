@@ -10,6 +10,7 @@ made for, and counts only on that same day. `DEALMON_NO_CACHE=1` turns it off.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import stat
@@ -76,18 +77,20 @@ def write_entry(directory: str, name: str, write: Callable[[IO[str]], None], max
                 os.unlink(tmp)
 
 
-def code_fingerprint() -> list[list[Any]]:
+@functools.cache
+def code_fingerprint() -> tuple[tuple[Any, ...], ...]:
     """The code that makes the output (stat of every module of the package, subpackages
-    included): an edited or upgraded dealmon is a new key."""
+    included): an edited or upgraded dealmon is a new key. Taken once per process (it stats
+    every module, and the reopen screen asks at each copy): a process keeps its key."""
     here = os.path.dirname(os.path.abspath(__file__))
-    out: list[list[Any]] = []
+    out: list[tuple[Any, ...]] = []
     for folder, dirs, names in sorted(os.walk(here)):
         dirs.sort()
         for name in sorted(names):
             if name.endswith(".py"):
                 st = os.stat(os.path.join(folder, name))
-                out.append([os.path.relpath(os.path.join(folder, name), here), st.st_size, st.st_mtime_ns])
-    return out
+                out.append((os.path.relpath(os.path.join(folder, name), here), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def key(files_digest: str, options: dict[str, Any]) -> str:

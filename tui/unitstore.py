@@ -48,7 +48,7 @@ def _codec() -> ModuleType:
 
 @cache
 def _code_key() -> str:
-    """The format, version and code: computed once per process (it stats every module)."""
+    """The format, version and code (once per process)."""
     return json.dumps([_codec().FORMAT, __version__, code_fingerprint()])
 
 
