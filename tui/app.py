@@ -154,7 +154,6 @@ class DealmonApp(App[None]):
         # The reopen screen (`screenstore`): what the panes showed, for the next start on the
         # same files, date and terminal size. Served: nothing is written, nothing is read.
         self._screen_store = None if served else ScreenStore.open()
-        self.screen_copy: ScreenCopy | None = None  # on show until the data is loaded
         self._start_fixed = as_of  # the as-of date of a start (None: today): copies are of it
         self._files_digest = ""  # of the files the data on show was loaded from
         self._copy_timer: Timer | None = None
@@ -169,6 +168,12 @@ class DealmonApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
+
+    @property
+    def screen_copy(self) -> ScreenCopy | None:
+        """The reopen screen on show until the data is loaded (the main screen drops it when
+        the data or the errors replace it)."""
+        return self.main.copy_shown
 
     @property
     def main(self) -> MainScreen:
@@ -187,14 +192,13 @@ class DealmonApp(App[None]):
         # before a load starts in a worker, whose own pause (core.perf.paused_gc) must not find
         # it paused and leave it to this thread's resume mid-load.
         self.call_after_refresh(resume_gc_after_start)
-        snapshot = None
+        snapshot, copy = None, None
         if self._screen_store is not None:
             snapshot = take_snapshot(self.paths)
-            self.screen_copy = self._screen_store.fetch(self._screen_name(snapshot.digest), self.now(),
-                                                        self._start_fixed)
-        if self.screen_copy is not None:
+            copy = self._screen_store.fetch(self._screen_name(snapshot.digest), self.now(), self._start_fixed)
+        if copy is not None:
             self.loading = True  # (the header says so from the first frame)
-            self.main.show_copy(self.screen_copy)
+            self.main.show_copy(copy)
             self.call_after_refresh(self.reload, snapshot)
         elif total_size(self.paths, snapshot) <= INLINE_LOAD_BYTES:
             self.reload(snapshot)
@@ -476,8 +480,6 @@ class DealmonApp(App[None]):
         # (a reload, a what-if) is made in a worker, the figures on screen are the old view's.
         shown = self.view.portfolio if self.view is not None and self.view.portfolio is not None else portfolio
         data = ScreenData(shown, self.view, tuple(self.errors), self._today)
-        if self.view is not None or self.errors:
-            self.screen_copy = None  # (replaced by the data, or by the errors)
         for screen in self.screen_stack:
             show = getattr(screen, "show_data", None)  # (the main screen and the details follow the data)
             if show is not None:
