@@ -41,7 +41,7 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
 def _check_parser() -> argparse.ArgumentParser:
     p = _parser("dealmon check", "Validate and evaluate deal files without a UI. Exit 0: valid and no "
                 "event within DAYS; 1: valid, some event within DAYS; 2: invalid.")
-    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="evaluate as of this date (default: today)")
+    _as_of_argument(p, "evaluate as of this date (default: today)")
     p.add_argument("--within", type=_days, metavar="DAYS",
                    help="exit 1 when an event is this many days away or fewer (default: critical_days); "
                         "markdown and github list the events within it (default there: warn_days)")
@@ -59,10 +59,14 @@ def _check_parser() -> argparse.ArgumentParser:
 def _ics_parser() -> argparse.ArgumentParser:
     p = _parser("dealmon ics", "The events as an iCalendar file (RFC 5545) for a calendar to import or "
                 "subscribe to: all-day events with stable UIDs, alarms warn_days and critical_days before.")
-    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="the events as of this date (default: today)")
+    _as_of_argument(p, "the events as of this date (default: today)")
     _assume_argument(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the calendar here (atomically) instead of stdout")
     return p
+
+
+def _as_of_argument(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help=what)
 
 
 def _assume_argument(p: argparse.ArgumentParser) -> None:
@@ -75,7 +79,7 @@ def _monitor_parser() -> argparse.ArgumentParser:
     p = _parser("dealmon", "Terminal monitor for compute-capacity deals. `dealmon check --help` for "
                 "the headless check, `dealmon ics --help` for a calendar of the deadlines, `dealmon schema` "
                 "for the files' JSON Schema.")
-    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
+    _as_of_argument(p, "show the portfolio as of this date")
     p.add_argument("--version", action="version", version=f"dealmon {__version__}")
     p.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # (run by `dealmon serve`)
     return p
@@ -104,7 +108,7 @@ def _serve_parser() -> argparse.ArgumentParser:
                    help="allow an address other machines can reach (no authentication: prefer an SSH tunnel)")
     p.add_argument("--max-sessions", type=_sessions, default=DEFAULT_MAX_SESSIONS, metavar="N",
                    help=f"tabs served at once (default: {DEFAULT_MAX_SESSIONS}); the next gets a 'busy' page")
-    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="show the portfolio as of this date")
+    _as_of_argument(p, "show the portfolio as of this date")
     return p
 
 
